@@ -1,0 +1,164 @@
+// Package cli wires cogload's subcommands: flag parsing, starting the
+// embedded mock, calling the packages that do the work, and turning their
+// errors into the documented exit codes. It holds no business logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Exit codes are a contract, documented in the README.
+const (
+	ExitOK          = 0
+	ExitRuntime     = 1
+	ExitUsage       = 2   // usage or invalid input: scenario, flags, pool config
+	ExitViolations  = 98  // conformance violations / expectation violations
+	ExitThresholds  = 99  // thresholds breached
+	ExitInterrupted = 130 // interrupted; partial results were written
+)
+
+// Stdio is the process state a command may touch; tests pass their own.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// Env is the environment as KEY=VALUE pairs.
+	Env []string
+	// Interrupts, when set, delivers later interrupts (after the first one,
+	// which cancels the context) so a second Ctrl-C can exit at once.
+	Interrupts <-chan struct{}
+}
+
+// Getenv looks a variable up in s.Env.
+func (s Stdio) Getenv(key string) string {
+	for i := len(s.Env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(s.Env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// ExitError carries an exit code through the error chain.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageErr marks err as bad usage or invalid input (exit 2).
+func usageErr(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
+
+func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(format, args...)) }
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, io Stdio) error
+}
+
+var commands = map[string]command{}
+
+func register(name, summary string, run func(ctx context.Context, args []string, io Stdio) error) {
+	commands[name] = command{summary: summary, run: run}
+}
+
+// Main runs cogload with args (without the program name) and returns the
+// process exit code.
+func Main(ctx context.Context, args []string, stdio Stdio) int {
+	if stdio.Out == nil {
+		stdio.Out = io.Discard
+	}
+	if stdio.Err == nil {
+		stdio.Err = io.Discard
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdio.Err)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stdio.Err, "cogload: unknown command %q\n\n", args[0])
+		printUsage(stdio.Err)
+		return ExitUsage
+	}
+	err := cmd.run(ctx, args[1:], stdio)
+	return exitCode(err, stdio.Err)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(stderr, "cogload: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	fmt.Fprintf(stderr, "cogload: %v\n", err)
+	return ExitRuntime
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "cogload: load and conformance testing for Amazon Cognito GetUserAttributeVerificationCode")
+	fmt.Fprintln(w, "\nUsage: cogload <command> [flags] [args]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'cogload <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "Exit codes: 0 ok, 1 runtime error, 2 usage or invalid input, 98 violations, 99 thresholds breached, 130 interrupted.")
+}
+
+// newFlagSet returns a flag set that reports errors to stderr and never
+// exits the process.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("cogload "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args and turns flag errors into usage errors (exit 2).
+// Flags may follow positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &ExitError{Code: ExitUsage} // flag already printed the message
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
