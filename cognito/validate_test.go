@@ -1,0 +1,84 @@
+package cognito
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateGUAVC(t *testing.T) {
+	long := strings.Repeat("a", ClientMetadataMaxLen)
+	tests := []struct {
+		name    string
+		in      GetUserAttributeVerificationCodeInput
+		token   bool
+		attr    bool
+		wantMsg string // "" = valid
+	}{
+		{"valid", GetUserAttributeVerificationCodeInput{AccessToken: "a.b-c_d=e", AttributeName: "email"}, true, true, ""},
+		{"custom attribute passes the model", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "custom:tier"}, true, true, ""},
+		{"unicode attribute", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "ü<>/"}, true, true, ""},
+		{"32 chars", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: strings.Repeat("x", 32)}, true, true, ""},
+		{"metadata at limit", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "email", ClientMetadata: map[string]string{long: long}}, true, true, ""},
+		{"missing token", GetUserAttributeVerificationCodeInput{AttributeName: "email"}, false, true,
+			"1 validation error detected: Value null at 'accessToken' failed to satisfy constraint: Member must not be null"},
+		{"token pattern, value not echoed", GetUserAttributeVerificationCodeInput{AccessToken: "se/cret+", AttributeName: "email"}, true, true,
+			"1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
+		{"33 chars", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: strings.Repeat("x", 33)}, true, true,
+			"1 validation error detected: Value '" + strings.Repeat("x", 33) + "' at 'attributeName' failed to satisfy constraint: Member must have length less than or equal to 32"},
+		{"whitespace", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "a b"}, true, true,
+			`1 validation error detected: Value 'a b' at 'attributeName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`},
+		{"empty name", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: ""}, true, true,
+			"1 validation error detected: Value '' at 'attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"two errors", GetUserAttributeVerificationCodeInput{AccessToken: "a b"}, true, false,
+			"2 validation errors detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+; Value null at 'attributeName' failed to satisfy constraint: Member must not be null"},
+		{"metadata value too long", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "email", ClientMetadata: map[string]string{"k": long + "a"}}, true, true,
+			"1 validation error detected: Value at 'clientMetadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 131072]"},
+	}
+	for _, tt := range tests {
+		err := ValidateGUAVC(tt.in, tt.token, tt.attr)
+		switch {
+		case tt.wantMsg == "" && err != nil:
+			t.Errorf("%s: unexpected error %v", tt.name, err)
+		case tt.wantMsg != "" && err == nil:
+			t.Errorf("%s: accepted, want %q", tt.name, tt.wantMsg)
+		case err != nil && (err.Type != ErrInvalidParameter || err.Message != tt.wantMsg):
+			t.Errorf("%s:\n got %s: %s\nwant InvalidParameterException: %s", tt.name, err.Type, err.Message, tt.wantMsg)
+		}
+	}
+}
+
+func TestMasks(t *testing.T) {
+	for in, want := range map[string]string{
+		"zoe@bigcorp.example": "z***@b***",
+		"alice@example.com":   "a***@e***",
+		"ünï@ßtraße.de":       "ü***@ß***",
+	} {
+		if got := MaskEmail(in); got != want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"+491512348920": "+********8920",
+		"+14155550100":  "+*******0100",
+		"+123":          "+123",
+	} {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzValidateGUAVC(f *testing.F) {
+	f.Add("a.b.c", "email", "k", "v")
+	f.Add("", "", "", "")
+	f.Add("x y", "a b", "\xff", "\x00")
+	f.Fuzz(func(t *testing.T, token, attr, k, v string) {
+		err := ValidateGUAVC(GetUserAttributeVerificationCodeInput{AccessToken: token, AttributeName: attr, ClientMetadata: map[string]string{k: v}}, true, true)
+		if err != nil && strings.Contains(err.Message, token) && token != "" && !strings.Contains(attr, token) && !strings.Contains(k+v, token) {
+			// The token is @sensitive: its value must never be echoed.
+			if !strings.Contains("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+", token) {
+				t.Fatalf("token echoed in %q", err.Message)
+			}
+		}
+	})
+}
