@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cogload/cogload/mock"
+)
+
+// shortScenario is a small mixed scenario for end-to-end runs: low rate,
+// about a second, every token kind the mock can mint.
+const shortScenario = `name: e2e
+target:
+  mock:
+    pools: [email-default]
+tokenPools:
+  - {name: valid, weight: 50, size: 20, kind: valid, checkout: random, source: {mint: {}}}
+  - {name: tampered, weight: 20, size: 5, kind: tampered}
+  - {name: garbage, weight: 15, size: 5, kind: garbage}
+  - {name: expired, weight: 15, size: 5, kind: expired}
+attributes:
+  - {name: email, weight: 80}
+  - {name: "custom:tier", weight: 20}
+metadata:
+  - {name: absent, weight: 50, absent: true}
+  - {name: fixed, weight: 50, values: {source: cogload}}
+load:
+  seed: 7
+  timeout: 5s
+  stages:
+    - {name: steady, duration: 1s, rate: 20}
+thresholds:
+  - violations == 0
+  - "errors{code=InternalErrorException} == 0"
+`
+
+func writeScenario(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "e2e.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func runCLI(ctx context.Context, t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(ctx, args, Stdio{Out: &out, Err: &errb, Env: []string{}})
+	return code, out.String(), errb.String()
+}
+
+func onlyArchive(t *testing.T, root string) string {
+	t.Helper()
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) != 1 {
+		t.Fatalf("want exactly one archive under %s, got %v", root, dirs)
+	}
+	if strings.HasPrefix(dirs[0], ".") {
+		t.Fatalf("archive %s was left half-written", dirs[0])
+	}
+	return filepath.Join(root, dirs[0])
+}
+
+func TestRunEndToEndOnMock(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t.Context(), t, "run", writeScenario(t, shortScenario), "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	dir := onlyArchive(t, out)
+	for _, f := range []string{"run.json", "results.bin", "summary.json", "report.txt", "report.md", "junit.xml"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("archive file %s missing or empty (%v)", f, err)
+		}
+	}
+	var sum struct {
+		Totals struct {
+			Requests   uint64 `json:"requests"`
+			Violations uint64 `json:"violations"`
+		} `json:"totals"`
+		Outcomes []struct {
+			Outcome string `json:"outcome"`
+		} `json:"outcomes"`
+	}
+	readJSON(t, filepath.Join(dir, "summary.json"), &sum)
+	if sum.Totals.Requests < 10 {
+		t.Errorf("summary counts %d requests, want about 20", sum.Totals.Requests)
+	}
+	seen := map[string]bool{}
+	for _, o := range sum.Outcomes {
+		seen[o.Outcome] = true
+	}
+	for _, want := range []string{"ok", "NotAuthorizedException"} {
+		if !seen[want] {
+			t.Errorf("outcome %s never seen; outcomes: %v", want, sum.Outcomes)
+		}
+	}
+	if !strings.Contains(stdout, "violations") {
+		t.Errorf("report on stdout lacks the thresholds block:\n%s", stdout)
+	}
+	assertNoSecrets(t, dir)
+}
+
+func TestRunInterruptedKeepsReportableArchive(t *testing.T) {
+	out := t.TempDir()
+	slow := strings.Replace(shortScenario, "duration: 1s, rate: 20", "duration: 30s, rate: 20", 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	timer := time.AfterFunc(1500*time.Millisecond, cancel)
+	defer timer.Stop()
+	code, stdout, stderr := runCLI(ctx, t, "run", writeScenario(t, slow), "--out", out, "--quiet")
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitInterrupted, stdout, stderr)
+	}
+	dir := onlyArchive(t, out)
+	var run struct {
+		Interrupted bool `json:"interrupted"`
+		ExitStatus  int  `json:"exit_status"`
+	}
+	readJSON(t, filepath.Join(dir, "run.json"), &run)
+	if !run.Interrupted || run.ExitStatus != ExitInterrupted {
+		t.Errorf("run.json: interrupted=%v exit_status=%d, want true/130", run.Interrupted, run.ExitStatus)
+	}
+	code, stdout, stderr = runCLI(context.Background(), t, "report", dir)
+	if code != ExitOK || !strings.Contains(strings.ToLower(stdout), "interrupted") {
+		t.Errorf("cogload report on the interrupted archive: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	assertNoSecrets(t, dir)
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	broken := writeScenario(t, "name: x\nload:\n  stages:\n    - {duration: 1s, rat: 5}\n")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown scenario", []string{"run", "no-such-scenario"}, "no-such-scenario"},
+		{"broken scenario", []string{"run", broken}, broken + ":4:"},
+		{"bad shard", []string{"run", "--shard", "3/2"}, "--shard"},
+		{"bad format", []string{"run", "--format", "pdf"}, "--format"},
+		{"two scenarios", []string{"run", "smoke", "smoke"}, "one scenario"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t.Context(), t, tt.args...)
+		if code != ExitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 mentioning %q", tt.name, code, stderr, tt.want)
+		}
+	}
+}
+
+func TestRunListsBuiltins(t *testing.T) {
+	code, stdout, _ := runCLI(t.Context(), t, "run", "--list")
+	for _, name := range []string{"smoke", "release-gate", "nightly-soak", "throttle-probe", "pool-matrix"} {
+		if code != 0 || !strings.Contains(stdout, name) {
+			t.Errorf("run --list (exit %d) lacks %s:\n%s", code, name, stdout)
+		}
+	}
+}
+
+func TestRealTargetSafetyCeiling(t *testing.T) {
+	sc := `name: real
+target:
+  endpoint: {region: eu-central-1, userPoolId: eu-central-1_AbCdEf123, clientId: abc123, maxRate: 5}
+tokenPools:
+  - {name: t, weight: 1, kind: valid, source: {inline: [a.b.c]}}
+attributes: [{name: email, weight: 1}]
+load:
+  stages: [{name: s, duration: 1s, rate: 50}]
+`
+	code, _, stderr := runCLI(t.Context(), t, "run", writeScenario(t, sc), "--out", t.TempDir())
+	if code != ExitUsage || !strings.Contains(stderr, "--accept-peak-rate") {
+		t.Errorf("exit %d, stderr %q; want the run refused with exit 2 naming --accept-peak-rate", code, stderr)
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// assertNoSecrets scans every file of an archive for anything that looks
+// like a JWT and for the mock users' passwords.
+func assertNoSecrets(t *testing.T, dir string) {
+	t.Helper()
+	cfg, err := mock.Builtin("email-default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mock.New(cfg, mock.WithSeed(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	for _, c := range srv.Credentials() {
+		secrets = append(secrets, c.Password)
+	}
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		if bytes.Contains(b, []byte("eyJ")) {
+			t.Errorf("%s contains a JWT-like string", p)
+		}
+		for _, s := range secrets[:min(len(secrets), 50)] {
+			if s != "" && bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s contains a user's password", p)
+				break
+			}
+		}
+		return nil
+	})
+}
