@@ -11,8 +11,9 @@ type Plan struct {
 	Description string
 	// SourcePath is the scenario file ("builtin:smoke" for built-ins).
 	SourcePath string
-	// Resolved is the scenario re-encoded as YAML with defaults applied;
-	// Hash is its SHA-256 (hex).
+	// Resolved is the scenario re-encoded as YAML with defaults applied
+	// and inline tokens redacted; Hash is the SHA-256 (hex) of the
+	// original file bytes, so two runs of one file share it.
 	Resolved []byte
 	Hash     string
 
@@ -31,8 +32,35 @@ type Plan struct {
 	// MaxWorkers caps vegeta's workers (closed model); 0 keeps the open model.
 	MaxWorkers uint64
 	Seed       int64
+	// TokenRefresh, when set, refreshes minted tokens at this interval
+	// whatever their expiry (long soaks); 0 refreshes only before expiry.
+	TokenRefresh time.Duration
 
 	Thresholds []Threshold
+
+	// Quota is the quota model Describe predicts throttling with.
+	Quota Quota
+	// Warnings are things validate points out without refusing the plan.
+	Warnings []string
+}
+
+// Quota is the service quota model a plan is compared against.
+type Quota struct {
+	// CategoryRPS is the account-wide request-rate quota of GUAVC's
+	// category (requests/s, all pools and users together).
+	CategoryRPS float64 `json:"categoryRps"`
+	// CodesPerUserHour is the per-user limit on GUAVC calls per hour.
+	CodesPerUserHour int `json:"codesPerUserHour"`
+	// EmailsPerDay is the daily email quota of pools sending through
+	// Cognito's default email (0: no such limit is modelled); it applies
+	// to the email-default pool unless the scenario sets it explicitly.
+	EmailsPerDay int `json:"emailsPerDay"`
+	// EmailsPerDayAll is true when the scenario set EmailsPerDay, so it
+	// applies to every pool.
+	EmailsPerDayAll bool `json:"emailsPerDayAll,omitempty"`
+	// Users is how many distinct users tokens are minted from; 0 means one
+	// user per token.
+	Users int `json:"users"`
 }
 
 // Target says where requests go.

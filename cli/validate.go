@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/scenarios"
+)
+
+func init() {
+	register("validate", "check a scenario and print its plan without sending", runValidate)
+}
+
+// validatePoolList collects repeated --pool flags (and comma-separated lists).
+type validatePoolList []string
+
+func (p *validatePoolList) String() string { return strings.Join(*p, ",") }
+
+func (p *validatePoolList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*p = append(*p, s)
+		}
+	}
+	return nil
+}
+
+// validateOverrides are the plan overrides validate shares with run.
+type validateOverrides struct {
+	rate     float64
+	duration time.Duration
+	seed     int64
+	pools    validatePoolList
+	fs       *flag.FlagSet
+}
+
+func addValidateOverrides(fs *flag.FlagSet) *validateOverrides {
+	c := &validateOverrides{fs: fs}
+	fs.Float64Var(&c.rate, "rate", 0, "replace every stage's rate with this constant `req/s` (stage durations kept)")
+	fs.DurationVar(&c.duration, "duration", 0, "scale the stages to this total `duration`, keeping their shape")
+	fs.Int64Var(&c.seed, "seed", 0, "replace the scenario's seed")
+	fs.Var(&c.pools, "pool", "mock pool configuration `name or file` to use instead of the scenario's (repeatable)")
+	return c
+}
+
+func (c *validateOverrides) options() scenarios.CompileOptions {
+	o := scenarios.CompileOptions{Rate: c.rate, Duration: c.duration, Pools: c.pools, KnownPools: mock.BuiltinNames()}
+	c.fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" {
+			seed := c.seed
+			o.Seed = &seed
+		}
+	})
+	return o
+}
+
+// compileScenario resolves and compiles a scenario; every failure is invalid
+// input (exit 2).
+func compileScenario(nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
+	s, err := scenarios.Resolve(nameOrPath)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	p, err := s.Compile(opts)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return p, nil
+}
+
+func runValidate(ctx context.Context, args []string, stdio Stdio) error {
+	fs := newFlagSet("validate", stdio.Err)
+	asJSON := fs.Bool("json", false, "print the plan as JSON (no tokens or secrets)")
+	cf := addValidateOverrides(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: cogload validate [flags] SCENARIO\n\nSCENARIO is a file or a built-in: %s.\nPrints the plan without sending anything; exit 2 when the scenario is invalid.\n\nFlags:\n",
+			strings.Join(scenarios.BuiltinNames(), ", "))
+		fs.PrintDefaults()
+	}
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return usagef("validate takes one scenario, got %d arguments", len(pos))
+	}
+	plan, err := compileScenario(pos[0], cf.options())
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdio.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(plan); err != nil {
+			return fmt.Errorf("validate: encode plan: %w", err)
+		}
+		return nil
+	}
+	if err := plan.Describe(stdio.Out); err != nil {
+		return fmt.Errorf("validate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func validateCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), args, Stdio{Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: bad\ntokenPools:\n  - {name: v, weight: 0}\nload: {stages: [{duration: 1s, rate: 1}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	typo := filepath.Join(dir, "typo.yaml")
+	if err := os.WriteFile(typo, []byte("name: typo\ntokenpools: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string
+	}{
+		{"builtin", []string{"validate", "smoke"}, ExitOK, "Scenario smoke", ""},
+		{"overrides", []string{"validate", "--rate", "20", "--duration", "30s", "--pool", "sms,email-ses", "smoke"}, ExitOK, "Total: 600 requests over 30s, peak 20 req/s", ""},
+		{"semantic error", []string{"validate", bad}, ExitUsage, "", regexp.QuoteMeta(bad) + `:3:23: tokenPools\[0\]\.weight: weight must be > 0`},
+		{"unknown field", []string{"validate", typo}, ExitUsage, "", regexp.QuoteMeta(typo) + `:2:1: tokenpools: unknown field "tokenpools" \(did you mean "tokenPools"\?`},
+		{"missing file", []string{"validate", filepath.Join(dir, "none.yaml")}, ExitUsage, "", "no such file"},
+		{"unknown builtin", []string{"validate", "smok"}, ExitUsage, "", `did you mean "smoke"`},
+		{"no argument", []string{"validate"}, ExitUsage, "", "validate takes one scenario"},
+		{"bad pool flag", []string{"validate", "--pool", "nope", "smoke"}, ExitUsage, "", `--pool: unknown pool configuration "nope"`},
+		{"bad flag", []string{"validate", "--nope", "smoke"}, ExitUsage, "", "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := validateCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, errOut)
+			}
+			if tt.out != "" && !strings.Contains(out, tt.out) {
+				t.Errorf("stdout lacks %q:\n%s", tt.out, out)
+			}
+			if tt.err != "" && !regexp.MustCompile(tt.err).MatchString(errOut) {
+				t.Errorf("stderr does not match %q:\n%s", tt.err, errOut)
+			}
+		})
+	}
+}
+
+func TestValidateJSON(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "inline.yaml")
+	const secret = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.dG9wLXNlY3JldA"
+	scenario := "name: inline\ntarget: {endpoint: {url: 'http://127.0.0.1:9229'}}\ntokenPools:\n  - {name: v, source: {inline: [" + secret + "]}}\nload: {stages: [{duration: 2s, rate: 1}]}\n"
+	if err := os.WriteFile(path, []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"validate", "--json", path}, {"validate", path}} {
+		code, out, errOut := validateCLI(t, args...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if strings.Contains(out, "dG9wLXNlY3JldA") {
+			t.Errorf("%v printed the inline token:\n%s", args, out)
+		}
+		if args[1] == "--json" {
+			var plan map[string]any
+			if err := json.Unmarshal([]byte(out), &plan); err != nil {
+				t.Fatalf("--json output is not JSON: %v\n%s", err, out)
+			}
+			if plan["name"] != "inline" || plan["totalRequests"] != 2.0 {
+				t.Errorf("plan %v", plan)
+			}
+		}
+	}
+}

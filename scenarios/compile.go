@@ -1,0 +1,280 @@
+package scenarios
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Defaults applied by Compile.
+const (
+	DefaultTimeout          = 10 * time.Second
+	DefaultConnections      = 64
+	DefaultSeed             = 1
+	DefaultPoolSize         = 100
+	DefaultCategoryRPS      = 30.0
+	DefaultCodesPerUserHour = 5
+	// DefaultEmailsPerDay is Cognito's default-email daily quota, modelled
+	// for the email-default pool configuration.
+	DefaultEmailsPerDay = 50
+	// DefaultMaxRate is the safety ceiling for non-loopback endpoints.
+	DefaultMaxRate = 25.0
+	// DefaultMockPool is the pool configuration a mock target gets.
+	DefaultMockPool = "email-default"
+)
+
+// Limits that keep a plan sane; past them a value is surely a typo.
+const (
+	maxRate      = 1e6
+	maxStageTime = 7 * 24 * time.Hour
+	maxPoolSize  = 10_000_000
+	maxGenKeys   = 10_000
+	maxGenValue  = 2 * 131072 // past the model's limit, so the limit itself can be tested
+	maxGenTotal  = 4 << 20    // characters of generated metadata per variant
+	maxSteps     = 10_000
+)
+
+// DefaultMockPools are the mock's built-in pool configuration names, used
+// when CompileOptions.KnownPools is nil.
+var DefaultMockPools = []string{"custom-message-trigger", "email-default", "email-ses", "raised-quota", "sms"}
+
+// CompileOptions overrides parts of a scenario from the command line.
+type CompileOptions struct {
+	// Rate, when > 0, replaces every stage's rates with this constant
+	// rate (requests/s), keeping each stage's duration.
+	Rate float64
+	// Duration, when > 0, scales every stage (and each steps stage's
+	// Every) by one factor so the stages add up to Duration; the shape of
+	// the load is kept.
+	Duration time.Duration
+	// Seed, when set, replaces load.seed.
+	Seed *int64
+	// Pools, when set, replaces a mock target's pool configurations.
+	Pools []string
+	// KnownPools are the built-in pool configuration names a mock target
+	// may use (mock.BuiltinNames()); nil means DefaultMockPools.
+	KnownPools []string
+}
+
+var (
+	namePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]*$`)
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	envPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+type compiler struct {
+	s    *Scenario
+	opts CompileOptions
+	plan *Plan
+	errs Errors
+}
+
+func (c *compiler) fail(path, msg, hint string) { c.errs = append(c.errs, c.s.at(path, msg, hint)) }
+
+func (c *compiler) failf(path, hint, format string, args ...any) {
+	c.fail(path, fmt.Sprintf(format, args...), hint)
+}
+
+// Compile validates the scenario, applies defaults and overrides, and
+// returns the plan. Every problem is reported with its file:line:col; more
+// than one comes back as Errors.
+func (s *Scenario) Compile(opts CompileOptions) (*Plan, error) {
+	c := &compiler{s: s, opts: opts, plan: &Plan{
+		Name:        s.Name,
+		Description: strings.TrimSpace(s.Description),
+		SourcePath:  s.source,
+	}}
+	if c.plan.Name == "" {
+		c.plan.Name = defaultName(s.source)
+	}
+	if !namePattern.MatchString(c.plan.Name) {
+		c.fail("$.name", fmt.Sprintf("%q is not a usable name", c.plan.Name), "use letters, digits and - _ . : + (it names the run's folder)")
+	}
+	if opts.Rate < 0 || math.IsNaN(opts.Rate) || math.IsInf(opts.Rate, 0) || opts.Rate > maxRate {
+		c.errs = append(c.errs, &Error{Field: "--rate", Msg: fmt.Sprintf("%v is not a usable rate", opts.Rate), Hint: "give requests per second > 0"})
+	}
+	if opts.Duration < 0 {
+		c.errs = append(c.errs, &Error{Field: "--duration", Msg: "must not be negative", Hint: "give a duration such as 30s"})
+	}
+	c.target()
+	c.load()
+	c.pools()
+	c.attributes()
+	c.metadata()
+	if len(c.errs) == 0 {
+		c.variants()
+		c.sizePools()
+		c.thresholds()
+		c.quota()
+		c.warnings()
+	}
+	if err := c.errs.err(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(s.data)
+	c.plan.Hash = hex.EncodeToString(sum[:])
+	resolved, err := c.resolved()
+	if err != nil {
+		return nil, fmt.Errorf("compile %s: %w", s.source, err)
+	}
+	c.plan.Resolved = resolved
+	return c.plan, nil
+}
+
+func defaultName(source string) string {
+	if n, ok := strings.CutPrefix(source, BuiltinPrefix); ok {
+		return n
+	}
+	base := filepath.Base(source)
+	if name := strings.TrimSuffix(base, filepath.Ext(base)); namePattern.MatchString(name) {
+		return name
+	}
+	return "scenario"
+}
+
+func (c *compiler) target() {
+	t := c.s.Target
+	p := &c.plan.Target
+	if t != nil && t.Mock != nil && t.Endpoint != nil {
+		c.fail("$.target.endpoint", "a target is either mock or endpoint, not both", "remove one of target.mock and target.endpoint")
+		p.Mock = true // judge the rest as a mock scenario rather than cascade
+		return
+	}
+	if t == nil || t.Endpoint == nil {
+		p.Mock = true
+		var pools []string
+		path := "$.target.mock.pools"
+		if t != nil && t.Mock != nil {
+			pools = t.Mock.Pools
+		}
+		if len(c.opts.Pools) > 0 {
+			pools, path = c.opts.Pools, ""
+		}
+		if len(pools) == 0 {
+			pools = []string{DefaultMockPool}
+		}
+		seen := map[string]bool{}
+		for i, name := range pools {
+			at := fmt.Sprintf("%s[%d]", path, i)
+			resolved, ok := c.pool(name, at)
+			if !ok {
+				continue
+			}
+			if seen[resolved] {
+				c.report(at, fmt.Sprintf("pool configuration %q is listed twice", name), "list each pool configuration once")
+				continue
+			}
+			seen[resolved] = true
+			p.Pools = append(p.Pools, resolved)
+		}
+		if len(c.opts.Pools) > 0 && t != nil && t.Endpoint != nil {
+			c.errs = append(c.errs, &Error{Field: "--pool", Msg: "pool configurations apply to mock targets only"})
+		}
+		return
+	}
+	if len(c.opts.Pools) > 0 {
+		c.errs = append(c.errs, &Error{File: c.s.source, Field: "--pool", Msg: "the scenario targets an endpoint; pool configurations apply to mock targets only", Hint: "drop --pool"})
+	}
+	e := t.Endpoint
+	p.Region, p.URL, p.UserPoolID, p.ClientID = e.Region, e.URL, e.UserPoolID, e.ClientID
+	if e.Region == "" && e.URL == "" {
+		c.fail("$.target.endpoint", "an endpoint needs region or url", "add region: eu-central-1 or url: http://127.0.0.1:9229")
+	}
+	if e.Region != "" && !regionPattern.MatchString(e.Region) {
+		c.failf("$.target.endpoint.region", "write a region such as eu-central-1", "%q is not an AWS region", e.Region)
+	}
+	if e.URL != "" {
+		u, err := url.Parse(e.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.failf("$.target.endpoint.url", "write an absolute http or https URL such as https://cognito-idp.eu-central-1.amazonaws.com", "%q is not an http(s) URL", e.URL)
+		}
+	} else if e.Region != "" {
+		p.URL = "https://cognito-idp." + e.Region + ".amazonaws.com"
+	}
+	if e.UserPoolID != "" && !poolIDPattern.MatchString(e.UserPoolID) {
+		c.failf("$.target.endpoint.userPoolId", "a user pool id looks like eu-central-1_AbCdEf123", "%q is not a user pool id", e.UserPoolID)
+	}
+	p.MaxRate = DefaultMaxRate
+	if e.MaxRate != nil {
+		if !positive(*e.MaxRate) {
+			c.fail("$.target.endpoint.maxRate", "must be a number > 0", "give the highest rate (requests/s) you accept against this endpoint")
+		}
+		p.MaxRate = *e.MaxRate
+	}
+}
+
+// report adds an error for a scenario path, or a flag error when path is
+// empty (the value came from the command line).
+func (c *compiler) report(path, msg, hint string) {
+	if path == "" || strings.HasPrefix(path, "[") {
+		c.errs = append(c.errs, &Error{Field: "--pool", Msg: msg, Hint: hint})
+		return
+	}
+	c.fail(path, msg, hint)
+}
+
+// pool resolves a pool configuration reference: a built-in name, or a
+// file relative to the scenario.
+func (c *compiler) pool(name, at string) (string, bool) {
+	known := c.opts.KnownPools
+	if known == nil {
+		known = DefaultMockPools
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	if !strings.ContainsAny(name, `/\`) && ext != ".yaml" && ext != ".yml" {
+		for _, k := range known {
+			if k == name {
+				return name, true
+			}
+		}
+		c.report(at, fmt.Sprintf("unknown pool configuration %q", name), oneOf(name, known)+", or a pool configuration file (.yaml)")
+		return "", false
+	}
+	p := c.relPath(name)
+	if _, err := os.Stat(p); err != nil {
+		c.report(at, fmt.Sprintf("pool configuration file %s: %v", p, errText(err)), "paths are relative to the scenario file")
+		return "", false
+	}
+	return p, true
+}
+
+func (c *compiler) relPath(p string) string {
+	if filepath.IsAbs(p) || c.s.dir == "" {
+		return p
+	}
+	return filepath.Join(c.s.dir, p)
+}
+
+func errText(err error) string {
+	if os.IsNotExist(err) {
+		return "no such file"
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func positive(f float64) bool { return f > 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }
+
+func isLoopback(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

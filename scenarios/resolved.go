@@ -1,0 +1,92 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Redacted replaces inline tokens in everything rendered from a plan.
+const Redacted = "REDACTED"
+
+// resolved renders the scenario with every default and override applied,
+// in the scenario's own schema, with inline tokens redacted.
+func (c *compiler) resolved() ([]byte, error) {
+	p := c.plan
+	r := Scenario{Name: p.Name, Description: p.Description, Expect: c.s.Expect, Thresholds: c.s.Thresholds}
+	r.Target = &TargetSpec{}
+	if p.Target.Mock {
+		r.Target.Mock = &MockSpec{Pools: p.Target.Pools}
+	} else {
+		t := p.Target
+		r.Target.Endpoint = &EndpointSpec{Region: t.Region, URL: t.URL, UserPoolID: t.UserPoolID, ClientID: t.ClientID, MaxRate: ptr(t.MaxRate)}
+	}
+	q := p.Quota
+	r.Target.Quota = &QuotaSpec{CategoryRPS: ptr(q.CategoryRPS), CodesPerUserHour: ptr(q.CodesPerUserHour)}
+	if q.Users > 0 {
+		r.Target.Quota.Users = ptr(q.Users)
+	}
+	if q.EmailsPerDayAll {
+		r.Target.Quota.EmailsPerDay = ptr(q.EmailsPerDay)
+	}
+	for _, tp := range p.TokenPools {
+		ps := PoolSpec{Name: tp.Name, Weight: ptr(tp.Weight), Size: ptr(tp.Size), Kind: string(tp.Kind), Checkout: string(tp.Checkout)}
+		switch s := tp.Source; s.Kind {
+		case SourceMint:
+			ps.Source = &SourceSpec{Mint: &MintSpec{Users: s.Path}}
+		case SourceFile:
+			ps.Source = &SourceSpec{File: s.Path}
+		case SourceEnv:
+			ps.Source = &SourceSpec{Env: s.Env}
+		case SourceExec:
+			ps.Source = &SourceSpec{Exec: s.Command}
+		case SourceInline:
+			red := make([]string, len(s.Inline))
+			for i := range red {
+				red[i] = Redacted
+			}
+			ps.Source = &SourceSpec{Inline: red}
+		}
+		r.TokenPools = append(r.TokenPools, ps)
+	}
+	for _, a := range p.Attributes {
+		r.Attributes = append(r.Attributes, AttributeSpec{Name: a.Name, Weight: ptr(a.Weight)})
+	}
+	for i, m := range p.Metadata {
+		ms := MetadataSpec{Name: m.Name, Weight: ptr(m.Weight), Absent: m.Absent}
+		if i < len(c.s.Metadata) && c.s.Metadata[i].Generate != nil {
+			g := *c.s.Metadata[i].Generate
+			if g.KeySize == 0 {
+				g.KeySize = defaultKeySize
+			}
+			ms.Generate = &g
+		} else if !m.Absent {
+			ms.Values = m.Values
+		}
+		r.Metadata = append(r.Metadata, ms)
+	}
+	r.Load = &LoadSpec{Seed: ptr(p.Seed), Timeout: p.Timeout, Connections: ptr(p.Connections), MaxWorkers: ptr(p.MaxWorkers), TokenRefresh: p.TokenRefresh}
+	for _, st := range p.Stages {
+		ss := StageSpec{Name: st.Name, Duration: st.Duration}
+		switch st.Kind {
+		case StageRamp:
+			ss.Ramp = &RampSpec{From: ptr(st.From), To: ptr(st.To)}
+		case StageSteps:
+			step := st.Step
+			if step < 0 {
+				step = -step
+			}
+			ss.Steps = &StepsSpec{From: ptr(st.From), To: ptr(st.To), Step: ptr(step), Every: st.Every}
+		default:
+			ss.Rate = ptr(st.From)
+		}
+		r.Load.Stages = append(r.Load.Stages, ss)
+	}
+	out, err := yaml.MarshalWithOptions(&r, yaml.IndentSequence(true))
+	if err != nil {
+		return nil, fmt.Errorf("render resolved scenario: %w", err)
+	}
+	return out, nil
+}
+
+func ptr[T any](v T) *T { return &v }
