@@ -19,12 +19,40 @@ const (
 )
 
 var (
-	accessTokenRE   = regexp.MustCompile(`^` + AccessTokenPattern + `$`)
 	attributeNameRE = regexp.MustCompile(`^` + AttributeNamePattern + `$`)
 )
 
+// tokenChars is TokenModelType's character class, [A-Za-z0-9-_=.], as a
+// table: tokens are ~1 KB and checked on every request, where a regexp
+// costs a fifth of the mock's CPU.
+var tokenChars = func() (t [256]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-_=." {
+		t[c] = true
+	}
+	return t
+}()
+
 // ValidAccessTokenSyntax reports whether s matches TokenModelType's pattern.
-func ValidAccessTokenSyntax(s string) bool { return accessTokenRE.MatchString(s) }
+func ValidAccessTokenSyntax(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !tokenChars[s[i]] {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidationProblems collects model violations and renders them in the
 // service's "N validation error(s) detected: ..." form.
@@ -63,7 +91,7 @@ func (p *ValidationProblems) ValidateAccessToken(member, token string, present b
 	switch {
 	case !present:
 		p.Null(member)
-	case !accessTokenRE.MatchString(token):
+	case !ValidAccessTokenSyntax(token):
 		p.Add(member, "", true, "Member must satisfy regular expression pattern: "+AccessTokenPattern)
 	}
 }

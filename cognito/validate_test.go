@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -79,6 +80,20 @@ func FuzzValidateGUAVC(f *testing.F) {
 			if !strings.Contains("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+", token) {
 				t.Fatalf("token echoed in %q", err.Message)
 			}
+		}
+	})
+}
+
+// FuzzTokenSyntaxMatchesPattern keeps the fast character table equal to the
+// model's regular expression.
+func FuzzTokenSyntaxMatchesPattern(f *testing.F) {
+	re := regexp.MustCompile(`^` + AccessTokenPattern + `$`)
+	for _, s := range []string{"", "a.b.c", "a b", "é", "-_=.", "a/b+c", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ValidAccessTokenSyntax(s), re.MatchString(s); got != want {
+			t.Fatalf("ValidAccessTokenSyntax(%q) = %v, regexp says %v", s, got, want)
 		}
 	})
 }
