@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock"
+)
+
+func init() {
+	register("mock", "serve the mock Cognito on loopback", runMock)
+}
+
+// runMock serves a pool configuration until ctx is cancelled. Its first
+// stdout line is the mock.Info JSON object scripts read.
+func runMock(ctx context.Context, args []string, stdio Stdio) error {
+	fs := newFlagSet("mock", stdio.Err)
+	addr := fs.String("addr", "127.0.0.1:9229", "loopback `host:port` to listen on (port 0 picks a free one)")
+	config := fs.String("config", "email-default", "built-in pool configuration `name` or YAML file ("+strings.Join(mock.BuiltinNames(), ", ")+")")
+	noLimits := fs.Bool("no-limits", false, "switch off every quota and limit, the latency model and fault injection")
+	seed := fs.String("seed", "", "seed for users, ids, codes and faults (`int64`; default random)")
+	statusMode := fs.String("status-mode", "", "HTTP status of errors: observed (as the real service) or model (as the API model); default from the configuration")
+	logRequests := fs.Bool("log", false, "log one line per request to stderr (never a token)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: cogload mock [flags]\n\nServes the mock Cognito and prints one JSON line (endpoint, region, userPoolId, clientId, users) first.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("mock: unexpected argument %q: use --config to name a pool configuration", rest[0])
+	}
+	cfg, err := mock.ResolveConfig(*config)
+	if err != nil {
+		return usageErr(fmt.Errorf("mock: --config: %w", err))
+	}
+	var opts []mock.Option
+	if *seed != "" {
+		n, err := strconv.ParseInt(*seed, 10, 64)
+		if err != nil {
+			return usagef("mock: --seed %q: use an integer", *seed)
+		}
+		opts = append(opts, mock.WithSeed(n))
+	}
+	if *statusMode != "" {
+		m, err := cognito.ParseStatusMode(*statusMode)
+		if err != nil {
+			return usagef("mock: --status-mode: %v", err)
+		}
+		opts = append(opts, mock.WithStatusMode(m))
+	}
+	if *noLimits {
+		opts = append(opts, mock.WithNoLimits())
+	}
+	if *logRequests {
+		opts = append(opts, mock.WithLogger(slog.New(slog.NewTextHandler(stdio.Err, nil))))
+	}
+	srv, err := mock.New(cfg, opts...)
+	if err != nil {
+		return usageErr(fmt.Errorf("mock: %w", err))
+	}
+	ln, err := listenLoopback(*addr)
+	if err != nil {
+		return err
+	}
+	endpoint := "http://" + ln.Addr().String()
+	line, _ := json.Marshal(srv.Info(endpoint))
+	if _, err := fmt.Fprintf(stdio.Out, "%s\n", line); err != nil {
+		ln.Close()
+		return fmt.Errorf("mock: write info: %w", err)
+	}
+	return serveUntilDone(ctx, srv, ln)
+}
+
+// listenLoopback listens on addr, refusing anything but a loopback host:
+// the mock is a test double and must not be reachable from the network.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, usagef("mock: --addr %q: use host:port, e.g. 127.0.0.1:9229", addr)
+	}
+	if host != "localhost" {
+		ip := net.ParseIP(host)
+		if ip == nil || !ip.IsLoopback() {
+			return nil, usagef("mock: --addr %q: the mock serves on loopback only; use 127.0.0.1 or ::1", addr)
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("mock: listen: %w", err)
+	}
+	return ln, nil
+}
+
+// serveUntilDone serves h on ln until ctx is cancelled, then shuts down
+// gracefully (in-flight requests get up to five seconds).
+func serveUntilDone(ctx context.Context, h http.Handler, ln net.Listener) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("mock: serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("mock: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("mock: serve: %w", err)
+	}
+	return nil
+}

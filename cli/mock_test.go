@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/cogload/cogload/mock"
+)
+
+func TestMockServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--config", "email-ses", "--seed", "3", "--no-limits"}, Stdio{Out: pw, Err: &stderr})
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("first line: %v (stderr %s)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	var info mock.Info
+	if err := json.Unmarshal([]byte(line), &info); err != nil {
+		t.Fatalf("first line %q: %v", line, err)
+	}
+	if !strings.HasPrefix(info.Endpoint, "http://127.0.0.1:") || info.UserPoolID == "" || info.ClientID == "" || len(info.Users) == 0 {
+		t.Fatalf("info = %+v", info)
+	}
+	c := cip.New(cip.Options{Region: info.Region, BaseEndpoint: aws.String(info.Endpoint), Retryer: aws.NopRetryer{}})
+	callCtx, callCancel := context.WithTimeout(ctx, 10*time.Second)
+	defer callCancel()
+	u := info.Users[0]
+	auth, err := c.InitiateAuth(callCtx, &cip.InitiateAuthInput{
+		AuthFlow: "USER_PASSWORD_AUTH", ClientId: aws.String(info.ClientID),
+		AuthParameters: map[string]string{"USERNAME": u.Username, "PASSWORD": u.Password},
+	})
+	if err != nil {
+		t.Fatalf("InitiateAuth: %v", err)
+	}
+	out, err := c.GetUserAttributeVerificationCode(callCtx, &cip.GetUserAttributeVerificationCodeInput{
+		AccessToken: auth.AuthenticationResult.AccessToken, AttributeName: aws.String("email"),
+	})
+	if err != nil || out.CodeDeliveryDetails == nil {
+		t.Fatalf("GUAVC: %v", err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mock did not stop after cancel")
+	}
+}
+
+func TestMockBadInput(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "pool.yaml")
+	if err := os.WriteFile(bad, []byte("name: x\nquotas:\n  rsp: 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"mock", "--config", bad}, "pool.yaml:3:3: "},
+		{[]string{"mock", "--config", "no-such-builtin"}, "email-default"},
+		{[]string{"mock", "--addr", "0.0.0.0:0"}, "loopback"},
+		{[]string{"mock", "--seed", "x"}, "--seed"},
+		{[]string{"mock", "--status-mode", "strict"}, "--status-mode"},
+		{[]string{"mock", "extra"}, "unexpected argument"},
+	} {
+		var stderr bytes.Buffer
+		code := Main(context.Background(), tc.args, Stdio{Out: io.Discard, Err: &stderr})
+		if code != ExitUsage || !strings.Contains(stderr.String(), tc.want) {
+			t.Fatalf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}

@@ -1,0 +1,145 @@
+// Package mock is a faithful local Amazon Cognito user pools service for
+// GetUserAttributeVerificationCode (GUAVC) and the operations around it.
+//
+// It is an [http.Handler]: serve it with httptest in your own tests, or run
+// `cogload mock`. It imports only the cogload/cognito wire contract, so it
+// can be lifted into anyone's tests.
+//
+//	srv, _ := mock.New(cfg, mock.WithSeed(1))
+//	ts := httptest.NewServer(srv)
+//	info := srv.Info(ts.URL) // endpoint, region, userPoolId, clientId, users
+//
+// # Wire
+//
+// AWS JSON 1.1 on POST / dispatched by X-Amz-Target, errors encoded exactly
+// as the service does (cognito.WriteError: x-amzn-ErrorType "Name:",
+// x-amzn-ErrorMessage, {"__type","message"}), x-amzn-RequestId on every
+// response. Status codes follow the status mode: observed (400 for every
+// client fault, 500 for InternalErrorException; the default) or model (the
+// API model's @httpError).
+//
+// Protocol decisions (the real service's behaviour here is not documented):
+//   - Content-Type application/x-amz-json-1.1 and application/json are
+//     accepted, as is a missing one; anything else is SerializationException.
+//   - Bodies over [MaxBodyBytes], nested deeper than [MaxJSONDepth], holding
+//     invalid UTF-8 or not a JSON object are SerializationException; a JSON
+//     value of the wrong type for a member is SerializationException too.
+//   - An empty body is an empty request (the required members are then
+//     reported null by validation).
+//   - Member names are matched case-sensitively and unknown members are
+//     ignored, as the service does; a JSON null counts as absent.
+//   - GET / (or any method but POST) and an unknown or missing X-Amz-Target
+//     are UnknownOperationException.
+//
+// Operations: GetUserAttributeVerificationCode, VerifyUserAttribute,
+// InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH and its alias
+// REFRESH_TOKEN), GetUser, GlobalSignOut, RevokeToken, and for provisioning
+// CreateUserPool, DeleteUserPool, CreateUserPoolClient, DeleteUserPoolClient,
+// AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDisableUser,
+// AdminEnableUser, AdminDeleteUser, AdminUserGlobalSignOut and
+// AdminUpdateUserAttributes (SigV4 is not checked). One Server is one AWS
+// account: the configured pool is the default, created pools live beside it
+// and the account-wide quotas are shared across all of them.
+//
+// # GetUserAttributeVerificationCode: order of checks
+//
+//  1. protocol and JSON (above);
+//  2. model validation → InvalidParameterException "N validation error(s)
+//     detected: ..." (cognito.ValidateGUAVC);
+//  3. injected faults (faults: GUAVC error type → probability; only GUAVC
+//     draws them);
+//  4. the account-wide category bucket (quotas.rps/burst, default 30 RPS,
+//     UserAccountRecovery) → TooManyRequestsException "Rate exceeded";
+//  5. the access token: structure, RS256 pinned (alg none, HS256 and
+//     unknown kids refused), signature, issuer, token_use (an ID token is
+//     "Invalid Access Token"), pool deleted (ResourceNotFoundException),
+//     expiry ("Access Token has expired"), client (unknown: "Invalid Access
+//     Token"; deleted: ResourceNotFoundException), scope ("Access Token does
+//     not have required scopes"), revocation ("Access Token has been
+//     revoked");
+//  6. the user: missing or deleted → UserNotFoundException "User does not
+//     exist."; disabled → NotAuthorizedException "Access Token has been
+//     revoked"; UNCONFIRMED → UserNotConfirmedException; RESET_REQUIRED →
+//     PasswordResetRequiredException;
+//  7. per-user rate (quotas.perUserRps, default 10) → TooManyRequestsException;
+//  8. attribute rules: only email and phone_number → InvalidParameterException
+//     "Invalid attribute name. Only phone_number and email can be verified.";
+//     no value → "User does not have a valid registered email address" /
+//     "... phone number"; an already verified attribute still gets a code;
+//  9. codes per user per hour (quotas.codesPerUserPerHour, default 5,
+//     sliding or fixed window) → LimitExceededException "Attempt limit
+//     exceeded, please try after some time.";
+//  10. the CustomMessage_VerifyUserAttribute trigger, when enabled: its
+//     latency, its failures (UserLambdaValidationException,
+//     UnexpectedLambdaException, InvalidLambdaResponseException), and
+//     InvalidLambdaResponseException when it returns emailMessage while the
+//     pool sends with COGNITO_DEFAULT (returnsEmailMessage). It receives
+//     ClientMetadata verbatim: absent (null) and {} stay apart in the outbox;
+//  11. delivery: email role error, the COGNITO_DEFAULT daily limit (default
+//     50 a day account-wide, reset at 00:00 UTC) → LimitExceededException
+//     "Exceeded daily email limit ...", email failure rate →
+//     CodeDeliveryFailureException; SMS disabled →
+//     InvalidSmsRoleAccessPolicyException, SMS role error, SMS failure rate;
+//  12. success: a 6-digit code valid 24 hours (seeded), an outbox entry and
+//     {"CodeDeliveryDetails":{"AttributeName","DeliveryMedium","Destination"}}
+//     with the destination masked the service's way (a***@e***, +*******8920).
+//
+// A latency sample of the pool's model (lognormal from p50 and p99) delays
+// every operation through the injected sleep before it runs.
+// [WithNoLimits] switches off steps 3, 4, 7, 9, the daily limit, failure
+// rates, trigger failures and all latency; the token is still verified.
+//
+// # Tokens
+//
+// Access and ID tokens are RS256 JWTs signed with two different 2048-bit
+// keys per pool (each with its kid), with the service's claims; the JWKS is
+// at GET /{poolId}/.well-known/jwks.json. Refresh tokens are opaque and kept
+// server-side. Every login starts a token family (origin_jti): RevokeToken
+// revokes a refresh token's family, GlobalSignOut, AdminUserGlobalSignOut
+// and AdminDisableUser revoke all the user's families (re-enabling does not
+// restore them). Keys are generated once per process and pool index and
+// reused by later servers.
+//
+// # Side doors
+//
+//	GET    /healthz                     200 "ok"
+//	GET    /metrics                     Prometheus (own registry): cogmock_requests_total{operation,outcome},
+//	                                    cogmock_request_duration_seconds{operation}
+//	GET    /{poolId}/.well-known/jwks.json
+//	GET    /_mock/info                  the Info JSON (endpoint from the Host header)
+//	GET    /_mock/outbox?username=&attribute=&poolId=&limit=
+//	                                    {"deliveries":[{time,poolId,username,attribute,medium,destination,
+//	                                    code,clientMetadata,triggerSource}]} oldest first; a bounded ring
+//	                                    (outboxSize, default 1000); limit keeps the newest
+//	DELETE /_mock/outbox                clears it
+//	POST   /_mock/tokens                {"username","kind","poolId","clientId"} → {"token"}; kinds: access,
+//	                                    expired, wrong_scope, other_pool, other_client, id_token,
+//	                                    unknown_kid, hs256, alg_none
+//	GET    /_mock/users/{username}?poolId=   the user's state (never the password)
+//	POST   /_mock/users/{username}?poolId=   {"status","enabled","deleted","attributes"} changes it
+//	                                    (disabling revokes tokens; an empty attribute value deletes it)
+//	POST   /_mock/reset                 resets quota counters and the outbox
+//
+// # Differences from the real service (uncertain or simplified)
+//
+//   - The quota category of GUAVC is not documented; UserAccountRecovery
+//     (30 RPS) is assumed. Only GUAVC counts against the category bucket;
+//     the other operations are not rate-limited.
+//   - Whether a new code invalidates an unconsumed older one is not
+//     documented: the mock keeps only the newest code per attribute, so an
+//     older one answers CodeMismatchException. A consumed or expired code
+//     answers ExpiredCodeException; VerifyUserAttribute's own 15/hour limit
+//     is not modelled.
+//   - Disabled users' tokens answer "Access Token has been revoked" (the API
+//     says AdminDisableUser revokes tokens; no capture found); deleted users'
+//     tokens answer UserNotFoundException.
+//   - Messages for UserNotConfirmedException, PasswordResetRequiredException
+//     and ResourceNotFoundException on GUAVC have no real captures.
+//   - Protocol errors (content type, oversized or nested bodies) are the
+//     mock's choice, as listed under Wire.
+//   - RevokeToken with an unknown token succeeds (RFC 7009).
+//   - No SRP, custom auth, MFA or device tracking; NEW_PASSWORD_REQUIRED is
+//     returned as a challenge but RespondToAuthChallenge is not served.
+//   - Token signatures are always verified; keys are not persisted, so
+//     tokens do not survive a restart.
+package mock

@@ -1,0 +1,215 @@
+package mock
+
+import (
+	"encoding/json"
+
+	"github.com/cogload/cogload/cognito"
+)
+
+// getUserAttributeVerificationCode answers GUAVC. The order of checks is
+// documented in doc.go; each step answers with the real error and message.
+func (s *Server) getUserAttributeVerificationCode(c *call) string {
+	// 1 protocol/JSON happened in serveAPI; decoding is part of it.
+	req, e := decodeGUAVC(c.body)
+	if e != nil {
+		return s.fail(c, e)
+	}
+	// 2 model validation.
+	if !obviouslyValid(&req) {
+		if e := cognito.ValidateGUAVC(req.in, req.tokenPresent, req.namePresent); e != nil {
+			return s.fail(c, e)
+		}
+	}
+	// 3 injected faults.
+	if typ, ok := s.pickFault(s.faults); ok {
+		return s.fail(c, cognito.NewError(typ, ""))
+	}
+	// 4 account-wide category bucket.
+	if !s.opts.noLimits && !s.category.Allow(c.now) {
+		return s.fail(c, cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded))
+	}
+	// 5 token and 6 user state.
+	v, e := s.verifyAccess(req.in.AccessToken, c.now)
+	if e != nil {
+		return s.fail(c, e)
+	}
+	p, u := v.pool, v.user
+	userKey := p.id + "/" + u.username
+	// 7 per-user request rate.
+	if !s.opts.noLimits && !s.perUser.Allow(userKey, c.now) {
+		return s.fail(c, cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded))
+	}
+	// 8 attribute rules.
+	attr := req.in.AttributeName
+	if !cognito.IsVerifiable(attr) {
+		return s.fail(c, cognito.NewError(cognito.ErrInvalidParameter, cognito.MsgInvalidAttributeName))
+	}
+	dest := u.attr(attr)
+	medium, masked := cognito.MediumEmail, ""
+	if attr == cognito.AttributeEmail {
+		if dest == "" {
+			return s.fail(c, cognito.NewError(cognito.ErrInvalidParameter, cognito.MsgNoEmail))
+		}
+		masked = cognito.MaskEmail(dest)
+	} else {
+		if dest == "" {
+			return s.fail(c, cognito.NewError(cognito.ErrInvalidParameter, cognito.MsgNoPhone))
+		}
+		medium, masked = cognito.MediumSMS, cognito.MaskPhone(dest)
+	}
+	// 9 codes per user per hour.
+	if !s.opts.noLimits && !s.codes.Allow(userKey, c.now) {
+		return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
+	}
+	// 10 custom-message trigger.
+	d := Delivery{Time: c.now, PoolID: p.id, Username: u.username, Attribute: attr, Medium: medium, Destination: dest}
+	if e := s.runTrigger(c, p, &d, req.in.ClientMetadata); e != nil {
+		return s.fail(c, e)
+	}
+	// 11 delivery.
+	if e := s.deliver(c, p, medium); e != nil {
+		return s.fail(c, e)
+	}
+	// 12 success.
+	d.Code = s.newCode()
+	u.mu.Lock()
+	if u.codes == nil {
+		u.codes = map[string]*code{}
+	}
+	u.codes[attr] = &code{value: d.Code, expires: c.now.Add(CodeValidity)}
+	u.mu.Unlock()
+	s.outbox.add(d)
+	cognito.WriteRaw(c.w, c.rid, guavcBody(attr, medium, masked))
+	return "ok"
+}
+
+// runTrigger simulates the CustomMessage_VerifyUserAttribute invocation.
+func (s *Server) runTrigger(c *call, p *pool, d *Delivery, md map[string]string) *cognito.Error {
+	t := &p.cfg.CustomMessageTrigger
+	if !t.Enabled {
+		return nil
+	}
+	s.delay(c.ctx, latencyModel(t.Latency))
+	if typ, ok := s.pickFault(t.Failures); ok {
+		return cognito.NewError(typ, "")
+	}
+	if t.ReturnsEmailMessage && d.Medium == cognito.MediumEmail && p.cfg.Delivery.Email.SendingAccount == SendingCognitoDefault {
+		return cognito.NewError(cognito.ErrInvalidLambdaResponse, "Invalid lambda response received: emailMessage and emailSubject are not allowed with the COGNITO_DEFAULT email sending account.")
+	}
+	d.TriggerSource = "CustomMessage_VerifyUserAttribute"
+	if *t.Capture && md != nil {
+		// A copy: the request's map must not be shared with outbox readers.
+		cp := make(map[string]string, len(md))
+		for k, v := range md {
+			cp[k] = v
+		}
+		d.ClientMetadata = cp
+	}
+	return nil
+}
+
+// deliver applies the delivery configuration: role errors, the daily email
+// limit of COGNITO_DEFAULT and the configured failure rates.
+func (s *Server) deliver(c *call, p *pool, medium string) *cognito.Error {
+	if medium == cognito.MediumEmail {
+		e := &p.cfg.Delivery.Email
+		if e.RoleError != "" {
+			return cognito.NewError(e.RoleError, "")
+		}
+		if e.SendingAccount == SendingCognitoDefault && !s.opts.noLimits && !s.daily.Allow(c.now) {
+			return cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgDailyEmailLimit)
+		}
+		if s.chance(e.FailureRate) {
+			return cognito.NewError(cognito.ErrCodeDeliveryFailure, "")
+		}
+		return nil
+	}
+	sms := &p.cfg.Delivery.SMS
+	if !*sms.Enabled {
+		return cognito.NewError(cognito.ErrInvalidSmsRoleAccessPolicy, "")
+	}
+	if sms.RoleError != "" {
+		return cognito.NewError(sms.RoleError, "")
+	}
+	if s.chance(sms.FailureRate) {
+		return cognito.NewError(cognito.ErrCodeDeliveryFailure, "")
+	}
+	return nil
+}
+
+// newCode draws a 6-digit code from the seeded generator.
+func (s *Server) newCode() string {
+	n := s.randUint64() % 1_000_000
+	var b [6]byte
+	for i := 5; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
+
+// guavcBody encodes the success response without reflection.
+func guavcBody(attr, medium, dest string) []byte {
+	b := make([]byte, 0, 96+len(dest))
+	b = append(b, `{"CodeDeliveryDetails":{"AttributeName":`...)
+	b = appendJSONString(b, attr)
+	b = append(b, `,"DeliveryMedium":"`...)
+	b = append(b, medium...)
+	b = append(b, `","Destination":`...)
+	b = appendJSONString(b, dest)
+	return append(b, "}}"...)
+}
+
+// appendJSONString quotes s for JSON; plain ASCII takes the fast path.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			q, _ := jsonMarshalString(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func jsonMarshalString(s string) ([]byte, error) { return json.Marshal(s) }
+
+// obviouslyValid is a fast pre-check that implies cognito.ValidateGUAVC
+// passes: a token of TokenModelType's characters, a verifiable attribute
+// name and no metadata value near its limit. Anything else takes the full
+// validation, which builds the service's message.
+func obviouslyValid(r *guavcRequest) bool {
+	if !r.tokenPresent || !r.namePresent || r.in.AccessToken == "" || !cognito.IsVerifiable(r.in.AttributeName) {
+		return false
+	}
+	for i := 0; i < len(r.in.AccessToken); i++ {
+		if !tokenChar[r.in.AccessToken[i]] {
+			return false
+		}
+	}
+	for k, v := range r.in.ClientMetadata {
+		// Byte length bounds the rune count from above.
+		if len(k) > cognito.ClientMetadataMaxLen || len(v) > cognito.ClientMetadataMaxLen {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenChar is the character class of TokenModelType: [A-Za-z0-9-_=.].
+var tokenChar = func() (t [256]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-_=." {
+		t[c] = true
+	}
+	return t
+}()

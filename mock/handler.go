@@ -1,0 +1,131 @@
+package mock
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cogload/cogload/cognito"
+)
+
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// call is one API request being answered.
+type call struct {
+	ctx  context.Context
+	w    http.ResponseWriter
+	rid  string
+	op   string
+	body []byte
+	now  time.Time
+}
+
+// ServeHTTP answers the API on POST / and the side doors on their paths.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		w.Header().Set(cognito.HeaderRequestID, cognito.NewRequestID())
+		s.side.ServeHTTP(w, r)
+		return
+	}
+	start := time.Now()
+	c := call{ctx: r.Context(), w: w, rid: cognito.NewRequestID(), op: "unknown"}
+	outcome := s.serveAPI(&c, r)
+	elapsed := time.Since(start)
+	s.metrics.observe(c.op, outcome, elapsed.Seconds())
+	if l := s.opts.logger; l != nil {
+		l.LogAttrs(c.ctx, slog.LevelInfo, "request", slog.String("requestId", c.rid), slog.String("operation", c.op),
+			slog.String("outcome", outcome), slog.Duration("duration", elapsed))
+	}
+}
+
+func (s *Server) serveAPI(c *call, r *http.Request) string {
+	if r.Method != http.MethodPost {
+		return s.fail(c, cognito.Errorf(cognito.ErrUnknownOperation, "Method %s is not allowed on /: use POST", sanitize(r.Method)))
+	}
+	op, ok := cognito.OperationFromTarget(r.Header.Get(cognito.HeaderTarget))
+	if !ok {
+		return s.fail(c, cognito.NewError(cognito.ErrUnknownOperation, "Missing or unknown X-Amz-Target"))
+	}
+	handler, known := s.ops[op]
+	if !known {
+		return s.fail(c, cognito.NewError(cognito.ErrUnknownOperation, ""))
+	}
+	c.op = op
+	if !acceptableContentType(r.Header.Get("Content-Type")) {
+		return s.fail(c, serialization("Unsupported Content-Type: use "+cognito.ContentType))
+	}
+	bp := bodyBufs.Get().(*[]byte)
+	body, err := readBody(r, (*bp)[:0])
+	defer func() {
+		if cap(body) <= 64<<10 {
+			*bp = body[:0]
+		}
+		bodyBufs.Put(bp)
+	}()
+	if err != nil {
+		if err == errBodyTooLarge {
+			return s.fail(c, serialization("Request body too large"))
+		}
+		return s.fail(c, serialization("Could not read the request body"))
+	}
+	if e := checkJSON(body); e != nil {
+		return s.fail(c, e)
+	}
+	c.body = body
+	s.delay(c.ctx, s.lat)
+	c.now = s.now()
+	return handler(c)
+}
+
+// fail writes e and returns its type as the outcome.
+func (s *Server) fail(c *call, e *cognito.Error) string {
+	cognito.WriteError(c.w, c.rid, e, s.mode)
+	return e.Type
+}
+
+// ok writes a success body and returns the outcome "ok".
+func (s *Server) ok(c *call, v any) string {
+	cognito.WriteJSON(c.w, c.rid, v)
+	return "ok"
+}
+
+type opHandler func(*call) string
+
+func (s *Server) operations() map[string]opHandler {
+	return map[string]opHandler{
+		cognito.OpGetUserAttributeVerificationCode: s.getUserAttributeVerificationCode,
+		cognito.OpVerifyUserAttribute:              s.verifyUserAttribute,
+		cognito.OpInitiateAuth:                     s.initiateAuth,
+		cognito.OpGetUser:                          s.getUser,
+		cognito.OpGlobalSignOut:                    s.globalSignOut,
+		cognito.OpRevokeToken:                      s.revokeToken,
+		cognito.OpCreateUserPool:                   s.createUserPool,
+		cognito.OpDeleteUserPool:                   s.deleteUserPool,
+		cognito.OpCreateUserPoolClient:             s.createUserPoolClient,
+		cognito.OpDeleteUserPoolClient:             s.deleteUserPoolClient,
+		cognito.OpAdminCreateUser:                  s.adminCreateUser,
+		cognito.OpAdminSetUserPassword:             s.adminSetUserPassword,
+		cognito.OpAdminGetUser:                     s.adminGetUser,
+		cognito.OpAdminDisableUser:                 s.adminDisableUser,
+		cognito.OpAdminEnableUser:                  s.adminEnableUser,
+		cognito.OpAdminDeleteUser:                  s.adminDeleteUser,
+		cognito.OpAdminUserGlobalSignOut:           s.adminUserGlobalSignOut,
+		cognito.OpAdminUpdateUserAttributes:        s.adminUpdateUserAttributes,
+	}
+}
+
+// sanitize keeps a client-supplied word printable and short for messages.
+func sanitize(s string) string {
+	if len(s) > 32 {
+		s = s[:32]
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
+}

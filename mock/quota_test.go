@@ -1,0 +1,118 @@
+package mock
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cogload/cogload/cognito"
+)
+
+// TestQuotasWithClock walks each limit over its boundary and back with the
+// injected clock: no sleeps.
+func TestQuotasWithClock(t *testing.T) {
+	t.Run("category", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) { c.Quotas.RPS, c.Quotas.Burst = ptr(2.0), ptr(2) })
+		a, b := e.mint("alice", KindAccess), e.mint("bob", KindAccess)
+		for _, tok := range []string{a, b} {
+			if _, err := e.guavc(tok, "email", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := e.guavc(a, "email", nil)
+		wantAPIError(t, err, cognito.ErrTooManyRequests, cognito.MsgRateExceeded)
+		e.clock.Advance(time.Second)
+		if _, err := e.guavc(a, "email", nil); err != nil {
+			t.Fatalf("after a second: %v", err)
+		}
+	})
+	t.Run("codes per hour", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) { c.Delivery.Email.SendingAccount = SendingDeveloper })
+		a := e.mint("alice", KindAccess)
+		for i := range DefaultCodesPerUserPerHour {
+			if _, err := e.guavc(a, "email", nil); err != nil {
+				t.Fatalf("call %d: %v", i+1, err)
+			}
+			e.clock.Advance(time.Second)
+		}
+		_, err := e.guavc(a, "phone_number", nil)
+		wantAPIError(t, err, cognito.ErrLimitExceeded, cognito.MsgAttemptLimit)
+		// Another user is not affected.
+		if _, err := e.guavc(e.mint("bob", KindAccess), "email", nil); err != nil {
+			t.Fatalf("bob: %v", err)
+		}
+		e.clock.Advance(time.Hour)
+		if _, err := e.guavc(e.mint("alice", KindAccess), "email", nil); err != nil {
+			t.Fatalf("an hour later: %v", err)
+		}
+	})
+	t.Run("daily email resets at midnight UTC", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) { c.Delivery.Email.DailyLimit = ptr(2); c.Quotas.CodesPerUserPerHour = ptr(0) })
+		a := e.mint("alice", KindAccess)
+		for range 2 {
+			if _, err := e.guavc(a, "email", nil); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Advance(time.Second)
+		}
+		_, err := e.guavc(a, "email", nil)
+		wantAPIError(t, err, cognito.ErrLimitExceeded, cognito.MsgDailyEmailLimit)
+		// SMS is not limited by the email quota.
+		if _, err := e.guavc(a, "phone_number", nil); err != nil {
+			t.Fatalf("sms: %v", err)
+		}
+		e.clock.Advance(12 * time.Hour) // 12:00 + 12h crosses midnight
+		if _, err := e.guavc(e.mint("alice", KindAccess), "email", nil); err != nil {
+			t.Fatalf("next day: %v", err)
+		}
+	})
+	t.Run("zero switches off", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) {
+			c.Quotas.RPS, c.Quotas.PerUserRPS, c.Quotas.CodesPerUserPerHour = ptr(0.0), ptr(0.0), ptr(0)
+			c.Delivery.Email.DailyLimit = ptr(0)
+		})
+		a := e.mint("alice", KindAccess)
+		for i := range 100 {
+			if _, err := e.guavc(a, "email", nil); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+		}
+	})
+}
+
+func TestLatencyAndTriggerUseInjectedSleep(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.Latency = LatencyConfig{P50: 40 * time.Millisecond, P99: 40 * time.Millisecond}
+		c.CustomMessageTrigger = TriggerConfig{Enabled: true, Latency: LatencyConfig{P50: 7 * time.Millisecond, P99: 7 * time.Millisecond}}
+		c.Delivery.Email.SendingAccount = SendingDeveloper
+	})
+	tok := e.mint("alice", KindAccess)
+	if _, err := e.guavc(tok, "email", nil); err != nil {
+		t.Fatal(err)
+	}
+	got := e.sleeps.all()
+	if len(got) != 2 || got[0] != 40*time.Millisecond || got[1] != 7*time.Millisecond {
+		t.Fatalf("sleeps = %v, want [40ms 7ms]", got)
+	}
+}
+
+func TestTriggerSeesClientMetadataVerbatim(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.CustomMessageTrigger = TriggerConfig{Enabled: true}
+		c.Delivery.Email.SendingAccount = SendingDeveloper
+	})
+	tok := e.mint("alice", KindAccess)
+	for _, md := range []map[string]string{nil, {}, {"k": "v"}} {
+		if _, err := e.guavc(tok, "email", md); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := getBody(t, e.ts.URL+"/_mock/outbox?username=alice")
+	want := `"clientMetadata":null`
+	if !contains3(body, `"clientMetadata":null`, `"clientMetadata":{}`, `"clientMetadata":{"k":"v"}`) {
+		t.Fatalf("outbox = %s, want %s then {} then {\"k\":\"v\"}", body, want)
+	}
+	box := e.srv.Outbox()
+	if box[0].TriggerSource != "CustomMessage_VerifyUserAttribute" {
+		t.Fatalf("trigger source = %q", box[0].TriggerSource)
+	}
+}

@@ -1,0 +1,232 @@
+package mock
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/internal/latency"
+	"github.com/cogload/cogload/mock/internal/quota"
+)
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	now        func() time.Time
+	sleep      func(ctx context.Context, d time.Duration)
+	seed       int64
+	seeded     bool
+	noLimits   bool
+	statusMode *cognito.StatusMode
+	logger     *slog.Logger
+}
+
+// WithClock injects the clock that drives tokens, quotas and codes.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithSleep injects how the latency model and the trigger's latency wait;
+// tests pass a no-op or a recorder.
+func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
+	return func(o *options) { o.sleep = sleep }
+}
+
+// WithSeed makes users, pool ids, codes, token ids and faults deterministic.
+func WithSeed(seed int64) Option { return func(o *options) { o.seed, o.seeded = seed, true } }
+
+// WithNoLimits switches off every quota and limit, the latency model and
+// fault injection. Tokens are still fully verified.
+func WithNoLimits() Option { return func(o *options) { o.noLimits = true } }
+
+// WithStatusMode overrides the configuration's status mode.
+func WithStatusMode(m cognito.StatusMode) Option { return func(o *options) { o.statusMode = &m } }
+
+// WithLogger logs one line per request (never a token or password).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+func realSleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// Server is the mock Cognito: one account holding the configured pool and
+// any pool created through CreateUserPool. It is an http.Handler.
+type Server struct {
+	opts options
+	cfg  *Config
+	mode cognito.StatusMode
+
+	pools   atomic.Pointer[map[string]*pool]
+	keys    atomic.Pointer[map[string]keyRef] // by kid
+	headers atomic.Pointer[map[string]keyRef] // by encoded header, the fast path
+	poolMu  sync.Mutex                        // serialises writers of pools/keys/headers
+	def     *pool
+	npools  int
+
+	revokedMu sync.RWMutex
+	revoked   map[string]struct{} // origin_jti
+	refreshMu sync.Mutex
+	refresh   map[string]*refreshToken
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+
+	category *quota.Bucket
+	perUser  *quota.KeyedBuckets
+	codes    *quota.KeyedWindows
+	daily    *quota.Daily
+	lat      latency.Model
+	faults   latency.Faults
+
+	outbox  *outbox
+	metrics *metrics
+	side    *http.ServeMux
+	ops     map[string]opHandler
+}
+
+// New builds a Server from cfg (nil means the defaults) and the options.
+func New(cfg *Config, opts ...Option) (*Server, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	o := options{now: time.Now, sleep: realSleep}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !o.seeded {
+		o.seed = rand.Int64()
+	}
+	c := cfg.withDefaults()
+	s := &Server{
+		opts:    o,
+		cfg:     c,
+		revoked: map[string]struct{}{},
+		refresh: map[string]*refreshToken{},
+		rng:     rand.New(rand.NewPCG(uint64(o.seed), 0x636f676c6f6164)),
+		outbox:  newOutbox(c.OutboxSize),
+		metrics: newMetrics(),
+	}
+	s.mode, _ = cognito.ParseStatusMode(c.StatusMode)
+	if o.statusMode != nil {
+		s.mode = *o.statusMode
+	}
+	empty := map[string]*pool{}
+	s.pools.Store(&empty)
+	emptyK, emptyH := map[string]keyRef{}, map[string]keyRef{}
+	s.keys.Store(&emptyK)
+	s.headers.Store(&emptyH)
+	s.initLimits()
+	p, err := s.addPool(c)
+	if err != nil {
+		return nil, err
+	}
+	s.def = p
+	s.side = s.sideDoors()
+	s.ops = s.operations()
+	return s, nil
+}
+
+func (s *Server) initLimits() {
+	q := s.cfg.Quotas
+	burst := *q.Burst
+	s.category = quota.NewBucket(*q.RPS, burst)
+	s.perUser = quota.NewKeyedBuckets(*q.PerUserRPS, max(1, int(*q.PerUserRPS+0.999)))
+	s.codes = quota.NewKeyedWindows(*q.CodesPerUserPerHour, time.Hour, q.Window != "fixed")
+	limit := 0
+	if s.cfg.Delivery.Email.SendingAccount == SendingCognitoDefault {
+		limit = *s.cfg.Delivery.Email.DailyLimit
+	}
+	s.daily = quota.NewDaily(limit)
+	s.lat = latencyModel(s.cfg.Latency)
+	s.faults = latency.Faults(s.cfg.Faults)
+}
+
+func (s *Server) now() time.Time { return s.opts.now() }
+
+// randUint64 draws from the seeded generator.
+func (s *Server) randUint64() uint64 {
+	s.rngMu.Lock()
+	v := s.rng.Uint64()
+	s.rngMu.Unlock()
+	return v
+}
+
+// uuid returns a version-4 UUID from the seeded generator.
+func (s *Server) uuid() string {
+	s.rngMu.Lock()
+	a, b := s.rng.Uint64(), s.rng.Uint64()
+	s.rngMu.Unlock()
+	return formatUUID(a, b)
+}
+
+func formatUUID(a, b uint64) string {
+	a = a&^(0xf<<12) | 0x4<<12
+	b = b&^(0x3<<62) | 0x2<<62
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+}
+
+// pickFault draws an injected fault.
+func (s *Server) pickFault(f latency.Faults) (string, bool) {
+	if s.opts.noLimits || len(f) == 0 {
+		return "", false
+	}
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	return f.Pick(s.rng)
+}
+
+// chance reports whether an event of probability p happens.
+func (s *Server) chance(p float64) bool {
+	if s.opts.noLimits || p <= 0 {
+		return false
+	}
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	return s.rng.Float64() < p
+}
+
+// delay waits for a latency sample of m through the injected sleep.
+func (s *Server) delay(ctx context.Context, m latency.Model) {
+	if s.opts.noLimits || m.P50 <= 0 {
+		return
+	}
+	s.rngMu.Lock()
+	d := m.Sample(s.rng)
+	s.rngMu.Unlock()
+	s.opts.sleep(ctx, d)
+}
+
+func (s *Server) poolByID(id string) *pool { return (*s.pools.Load())[id] }
+
+func (s *Server) isRevoked(originJTI string) bool {
+	s.revokedMu.RLock()
+	_, ok := s.revoked[originJTI]
+	s.revokedMu.RUnlock()
+	return ok
+}
+
+func (s *Server) revoke(originJTIs ...string) {
+	s.revokedMu.Lock()
+	for _, j := range originJTIs {
+		s.revoked[j] = struct{}{}
+	}
+	s.revokedMu.Unlock()
+}
+
+func latencyModel(l LatencyConfig) latency.Model { return latency.Model{P50: l.P50, P99: l.P99} }
