@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/cogload/cogload/report"
+)
+
+func init() {
+	register("report", "re-render or merge run archives", runReport)
+}
+
+// runReport renders one run archive again, or merges the archives of the
+// shards of one run and renders the merge. It reads only run.json and
+// summary.json, never results.bin (except to write a merged archive).
+func runReport(ctx context.Context, args []string, stdio Stdio) error {
+	fs := newFlagSet("report", stdio.Err)
+	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	out := fs.String("out", "", "write the report to this file instead of stdout")
+	write := fs.String("write", "", "also write the merged run as a new archive in this folder (must not exist)")
+	check := fs.Bool("check", false, "exit with the run's status: 98 on violations, 99 on breached thresholds, 130 if interrupted")
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Err, "Usage: cogload report RUN... [flags]\n\nRUN is a run archive folder (results/<run>/). Several RUNs must be shards of one run\n(cogload run --shard i/N); they are merged exactly.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	runs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		fs.Usage()
+		return usagef("report: no run archive given")
+	}
+	if _, ok := report.Renderers[*format]; !ok {
+		return usagef("report: --format %q: use one of %s", *format, strings.Join(report.Formats(), ", "))
+	}
+
+	archives := make([]*report.Archive, 0, len(runs))
+	for _, dir := range runs {
+		a, err := report.OpenArchive(dir)
+		if err != nil {
+			return usageErr(fmt.Errorf("report: %w", err))
+		}
+		archives = append(archives, a)
+	}
+	var s *report.Summary
+	if len(archives) == 1 {
+		s = archives[0].Summary
+	} else {
+		if s, err = report.Merge(archives...); err != nil {
+			return usageErr(fmt.Errorf("report: %w", err))
+		}
+	}
+	if *write != "" {
+		if err := report.WriteMerged(*write, archives, s); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *write)
+	}
+	if err := renderTo(*out, stdio.Out, *format, s); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if *check {
+		if code := report.ExitStatus(s); code != ExitOK {
+			return &ExitError{Code: code, Err: fmt.Errorf("report: run status %d (%s)", code, statusWord(code))}
+		}
+	}
+	return nil
+}
+
+// renderTo writes the report to path, or to stdout when path is empty.
+func renderTo(path string, stdout io.Writer, format string, s *report.Summary) error {
+	if path == "" {
+		return report.Render(stdout, format, s)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = report.Render(bw, format, s)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return err
+}
+
+func statusWord(code int) string {
+	switch code {
+	case ExitViolations:
+		return "violations"
+	case ExitThresholds:
+		return "thresholds breached"
+	case ExitInterrupted:
+		return "interrupted"
+	}
+	return "failed"
+}

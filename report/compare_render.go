@@ -1,0 +1,364 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// RenderComparisonText writes a comparison for a terminal or a CI log.
+func RenderComparisonText(w io.Writer, c *Comparison) error {
+	return renderComparison(w, c, false)
+}
+
+// RenderComparisonMarkdown writes a comparison as GitHub-flavoured
+// Markdown (CI job summaries, pull-request comments).
+func RenderComparisonMarkdown(w io.Writer, c *Comparison) error {
+	return renderComparison(w, c, true)
+}
+
+// RenderComparisonJSON writes a comparison as indented JSON
+// (schema "cogload.comparison/v1").
+func RenderComparisonJSON(w io.Writer, c *Comparison) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(c); err != nil {
+		return fmt.Errorf("encode comparison: %w", err)
+	}
+	return nil
+}
+
+// ctext accumulates the sections of a text or Markdown comparison.
+type ctext struct {
+	w   *bufio.Writer
+	md  bool
+	err error
+}
+
+func (d *ctext) printf(format string, args ...any) {
+	if d.err == nil {
+		_, d.err = fmt.Fprintf(d.w, format, args...)
+	}
+}
+
+func (d *ctext) heading(title string) {
+	if d.md {
+		d.printf("\n### %s\n\n", title)
+	} else {
+		d.printf("\n%s\n", title)
+	}
+}
+
+func (d *ctext) table(header []string, align []tw.Align, rows [][]string) {
+	if d.err != nil || len(rows) == 0 {
+		return
+	}
+	opts := []tablewriter.Option{
+		// WithConfig replaces the whole configuration, so it goes first.
+		tablewriter.WithConfig(tablewriter.Config{
+			Header: tw.CellConfig{Alignment: tw.CellAlignment{PerColumn: align}},
+			Row:    tw.CellConfig{Alignment: tw.CellAlignment{PerColumn: align}},
+		}),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+	}
+	if d.md {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+		header = escapeCells(header)
+		for i := range rows {
+			rows[i] = escapeCells(rows[i])
+		}
+	} else {
+		opts = append(opts,
+			tablewriter.WithRenderer(renderer.NewBlueprint()),
+			tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
+		)
+	}
+	t := tablewriter.NewTable(d.w, opts...)
+	hs := make([]any, len(header))
+	for i, h := range header {
+		hs[i] = h
+	}
+	t.Header(hs...)
+	if err := t.Bulk(rows); err != nil {
+		d.err = fmt.Errorf("comparison table %s: %w", header[0], err)
+		return
+	}
+	if err := t.Render(); err != nil {
+		d.err = fmt.Errorf("comparison table %s: %w", header[0], err)
+	}
+}
+
+// escapeCells keeps Markdown cells in their column: the renderer escapes
+// neither pipes nor newlines.
+func escapeCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
+	}
+	return out
+}
+
+func renderComparison(w io.Writer, c *Comparison, md bool) error {
+	d := &ctext{w: bufio.NewWriter(w), md: md}
+	d.title(c)
+	d.runs(c)
+	d.heading("Overall")
+	d.metricTable(c, []string{"metric"}, c.Overall, func(r Row) []string { return []string{metricLabel(r.Metric)} })
+	d.heading("Outcomes (share of requests)")
+	d.metricTable(c, []string{"outcome"}, c.Outcomes, func(r Row) []string { return []string{r.Group} })
+	for _, t := range c.Dimensions {
+		rows := visibleRows(t.Rows)
+		if len(rows) == 0 {
+			continue
+		}
+		d.heading("By " + dimensionLabel(t.Dimension))
+		d.metricTable(c, []string{dimensionLabel(t.Dimension), "metric"}, rows, func(r Row) []string {
+			return []string{r.Group, metricLabel(r.Metric)}
+		})
+	}
+	d.rules(c)
+	d.notes(c)
+	if d.err != nil {
+		return d.err
+	}
+	return d.w.Flush()
+}
+
+func (d *ctext) title(c *Comparison) {
+	var base []string
+	for _, r := range c.Runs[:c.Baselines] {
+		base = append(base, r.Label)
+	}
+	band := fmt.Sprintf("noise band ±%s for latency and request rates, ±%s for rates",
+		strconv.FormatFloat(100*c.Noise.Relative, 'f', -1, 64)+"%", formatPointsAbs(c.Noise.Rate))
+	if c.Noise.Spread {
+		band += ", widened to the spread (max−min) of the baseline runs"
+	}
+	if d.md {
+		d.printf("## cogload compare: %d runs, baseline %s\n\n- %s\n", len(c.Runs), strings.Join(base, " + "), band)
+		return
+	}
+	d.printf("cogload compare: %d runs, baseline %s\n%s\n", len(c.Runs), strings.Join(base, " + "), band)
+}
+
+func (d *ctext) runs(c *Comparison) {
+	d.heading("Runs")
+	rows := make([][]string, 0, len(c.Runs))
+	for _, r := range c.Runs {
+		role := "candidate"
+		if r.Baseline {
+			role = "baseline"
+		}
+		th := "-"
+		if r.ThresholdsTotal > 0 {
+			th = fmt.Sprintf("%d/%d passed", r.ThresholdsPassed, r.ThresholdsTotal)
+		}
+		start := ""
+		if !r.Start.IsZero() {
+			start = r.Start.UTC().Format(time.DateTime)
+		}
+		rows = append(rows, []string{r.Label, role, r.Scenario, r.Pool, r.ID, r.ToolVersion, start,
+			fmtSeconds(r.DurationS), th})
+	}
+	d.table([]string{"run", "role", "scenario", "pool", "id", "tool", "start (UTC)", "duration", "thresholds"},
+		[]tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight}, rows)
+}
+
+// metricTable writes rows with one value column per run, the noise band
+// after the baseline runs and a delta column after each other run.
+func (d *ctext) metricTable(c *Comparison, lead []string, rows []Row, label func(Row) []string) {
+	header := append([]string{}, lead...)
+	var align []tw.Align
+	for range lead {
+		align = append(align, tw.AlignLeft)
+	}
+	for i, r := range c.Runs {
+		header = append(header, r.Label)
+		align = append(align, tw.AlignRight)
+		if i == c.Baselines-1 {
+			header = append(header, "noise band")
+			align = append(align, tw.AlignRight)
+		}
+		if i >= c.Baselines {
+			header = append(header, "Δ "+r.Label)
+			align = append(align, tw.AlignLeft)
+		}
+	}
+	out := make([][]string, 0, len(rows))
+	for _, r := range rows {
+		line := label(r)
+		for i, cell := range r.Cells {
+			line = append(line, formatCell(r.Unit, cell))
+			if i == c.Baselines-1 {
+				line = append(line, formatBand(r))
+			}
+			if i >= c.Baselines {
+				line = append(line, formatDelta(r, cell))
+			}
+		}
+		out = append(out, line)
+	}
+	d.table(header, align, out)
+}
+
+func (d *ctext) rules(c *Comparison) {
+	if len(c.Rules) == 0 {
+		return
+	}
+	breached, unjudged := 0, 0
+	rows := make([][]string, 0, len(c.Rules))
+	for _, r := range c.Rules {
+		mark := ruleMark(r)
+		switch mark {
+		case "✗":
+			breached++
+		case "?":
+			unjudged++
+		}
+		rows = append(rows, []string{mark, r.Rule.Expr, r.Run, r.ObservedText, r.Note})
+	}
+	var title string
+	if breached == 0 {
+		title = fmt.Sprintf("Regression rules: no breach in %d checks", len(c.Rules))
+	} else {
+		title = fmt.Sprintf("Regression rules: %d of %d checks BREACHED", breached, len(c.Rules))
+	}
+	if unjudged > 0 {
+		title += fmt.Sprintf(" (%d could not be judged)", unjudged)
+	}
+	d.heading(title)
+	d.table([]string{"", "rule", "run", "observed", "note"},
+		[]tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}, rows)
+}
+
+func (d *ctext) notes(c *Comparison) {
+	for _, n := range c.Notes {
+		if d.md {
+			d.printf("\n> **Note:** %s\n", n)
+		} else {
+			d.printf("NOTE: %s\n", n)
+		}
+	}
+}
+
+// ruleMark is ✗ for a breach, ? for a check that could not be judged
+// (too few samples, unknown metric) and ✓ otherwise.
+func ruleMark(r RuleResult) string {
+	switch {
+	case r.Breached:
+		return "✗"
+	case r.Unjudged:
+		return "?"
+	}
+	return "✓"
+}
+
+// visibleRows drops rate rows that are zero in every run: a table of
+// "0.00%" says nothing the overall rows do not.
+func visibleRows(rows []Row) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.Unit == "fraction" {
+			zero := true
+			for _, c := range r.Cells {
+				zero = zero && c.Value == 0
+			}
+			if zero {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+var metricLabels = map[string]string{
+	"target_rate": "target rate", "achieved_rate": "achieved rate", "ok_rate": "ok rate",
+	"throttle_rate": "throttle rate", "error_rate": "error rate", "violation_rate": "violation rate",
+}
+
+func metricLabel(m string) string {
+	if l, ok := metricLabels[m]; ok {
+		return l
+	}
+	return m
+}
+
+func dimensionLabel(d string) string {
+	switch d {
+	case "token_pool":
+		return "token pool"
+	case "metadata":
+		return "metadata variant"
+	}
+	return d
+}
+
+// formatValue writes v in unit for people.
+func formatValue(unit string, v float64) string {
+	switch unit {
+	case "ms":
+		return formatMs(v)
+	case "req/s":
+		return fmtRate(v)
+	case "fraction":
+		return formatPct(v)
+	default:
+		if v >= 0 && v == float64(uint64(v)) {
+			return fmtCount(uint64(v))
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+}
+
+func formatCell(unit string, c Cell) string {
+	if c.Missing {
+		return "-"
+	}
+	return formatValue(unit, c.Value)
+}
+
+func formatPointsAbs(f float64) string { return strconv.FormatFloat(100*f, 'f', 2, 64) + "pp" }
+
+func formatBand(r Row) string {
+	if r.Band == 0 && (r.Unit == "count" || r.Metric == "target_rate") {
+		return ""
+	}
+	switch r.Unit {
+	case "fraction":
+		return "±" + formatPointsAbs(r.Band)
+	default:
+		return "±" + formatValue(r.Unit, r.Band)
+	}
+}
+
+// formatDelta writes a candidate's change and verdict, e.g.
+// "+12.3% regression" or "+0.10pp within noise".
+func formatDelta(r Row, c Cell) string {
+	if c.Verdict == VerdictInfo && (c.Missing || r.Unit != "count" && r.Metric != "target_rate") {
+		return ""
+	}
+	var change string
+	switch {
+	case r.Unit == "fraction":
+		change = formatPoints(c.Delta)
+	case c.DeltaPct != nil:
+		change = formatPercentChange(*c.DeltaPct)
+	case c.Delta == 0:
+		change = "+0.0%"
+	default:
+		change = "from 0"
+	}
+	if c.Verdict == VerdictInfo {
+		return change
+	}
+	return change + " " + c.Verdict
+}
