@@ -33,6 +33,7 @@ const (
 	VerdictViolation
 )
 
+// String returns the verdict as reports and summaries name it.
 func (v Verdict) String() string {
 	switch v {
 	case VerdictPass:

@@ -1,0 +1,184 @@
+package attack
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/cogload/cogload/scenarios"
+)
+
+// DefaultMaxBacklog is how far behind schedule a pacer may fall before it
+// gives up on the missed hits instead of sending them in a burst.
+const DefaultMaxBacklog = 250 * time.Millisecond
+
+// segment is a stretch of a stage with a linearly changing rate.
+type segment struct {
+	start, dur time.Duration
+	r0, r1     float64 // requests/s at start and end
+	base       float64 // hits scheduled before start
+}
+
+// hits returns the hits the segment schedules in its first d.
+func (s segment) hits(d time.Duration) float64 {
+	t := d.Seconds()
+	if s.dur <= 0 {
+		return 0
+	}
+	k := (s.r1 - s.r0) / s.dur.Seconds()
+	return s.r0*t + k*t*t/2
+}
+
+// timeFor returns the offset into the segment at which the schedule has
+// accumulated n hits, and false if that falls after the segment.
+func (s segment) timeFor(n float64) (time.Duration, bool) {
+	if n > s.hits(s.dur)+1e-9 {
+		return 0, false
+	}
+	D := s.dur.Seconds()
+	k := (s.r1 - s.r0) / D
+	var t float64
+	if math.Abs(k) < 1e-12 {
+		if s.r0 <= 0 {
+			return 0, false // a pause: nothing is due in it
+		}
+		t = n / s.r0
+		if n == 0 {
+			t = 0
+		}
+	} else {
+		disc := s.r0*s.r0 + 2*k*n
+		if disc < 0 {
+			return 0, false
+		}
+		t = (-s.r0 + math.Sqrt(disc)) / k
+	}
+	if t < 0 || t > D+1e-9 {
+		return 0, false
+	}
+	return time.Duration(math.Round(t * 1e9)), true
+}
+
+// Pacer is a vegeta.Pacer for one stage: constant, ramp or steps. It sends
+// the stage's planned hits on schedule, stops when the stage's duration
+// ends (run it with du=0), and rather than catching up after a stall with
+// a burst, it skips hits more than MaxBacklog behind and counts them.
+type Pacer struct {
+	stage      scenarios.Stage
+	segs       []segment
+	total      float64
+	maxBacklog time.Duration
+	skipped    atomic.Uint64
+}
+
+var _ vegeta.Pacer = (*Pacer)(nil)
+
+// NewPacer builds the pacer of a stage. maxBacklog <= 0 means
+// DefaultMaxBacklog.
+func NewPacer(st scenarios.Stage, maxBacklog time.Duration) *Pacer {
+	if maxBacklog <= 0 {
+		maxBacklog = DefaultMaxBacklog
+	}
+	p := &Pacer{stage: st, maxBacklog: maxBacklog}
+	add := func(start, dur time.Duration, r0, r1 float64) {
+		if dur <= 0 {
+			return
+		}
+		s := segment{start: start, dur: dur, r0: max(r0, 0), r1: max(r1, 0), base: p.total}
+		p.segs = append(p.segs, s)
+		p.total += s.hits(dur)
+	}
+	switch st.Kind {
+	case scenarios.StageRamp:
+		add(0, st.Duration, st.From, st.To)
+	case scenarios.StageSteps:
+		if st.Every <= 0 {
+			add(0, st.Duration, st.From, st.From)
+			break
+		}
+		for t := time.Duration(0); t < st.Duration; t += st.Every {
+			r := st.RateAt(t)
+			add(t, min(st.Every, st.Duration-t), r, r)
+		}
+	default:
+		add(0, st.Duration, st.From, st.From)
+	}
+	return p
+}
+
+// Planned returns the number of hits the stage schedules in total.
+func (p *Pacer) Planned() float64 { return p.total }
+
+// Expected returns the hits scheduled in the first elapsed of the stage.
+func (p *Pacer) Expected(elapsed time.Duration) float64 {
+	if elapsed <= 0 {
+		return 0
+	}
+	for _, s := range p.segs {
+		if elapsed < s.start+s.dur {
+			return s.base + s.hits(elapsed-s.start)
+		}
+	}
+	return p.total
+}
+
+// Skipped returns the hits given up after falling behind schedule.
+func (p *Pacer) Skipped() uint64 { return p.skipped.Load() }
+
+// Pace implements vegeta.Pacer. It is called from the attack's single
+// pacing goroutine with the hits dispatched so far. Hit n (from 0) is due
+// when the schedule's integral reaches n, so the first goes at once and a
+// stage of total hits T sends ceil(T) of them.
+func (p *Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	done := hits + p.skipped.Load()
+	// Past the end, hits still owed within the backlog are sent late
+	// rather than lost; the rest are skipped below.
+	if elapsed >= p.stage.Duration && float64(done) >= math.Ceil(p.total-1e-9) {
+		return 0, true
+	}
+	if behind := p.Expected(elapsed) - float64(done); behind > 0 {
+		if slack := p.stage.RateAt(elapsed)*p.maxBacklog.Seconds() + 1; behind > slack {
+			n := uint64(behind - slack)
+			p.skipped.Add(n)
+			done += n
+		}
+	}
+	due, ok := p.Due(done)
+	if !ok {
+		// Nothing left in the stage. Stop now: vegeta sends a hit after
+		// every wait, so waiting for the stage's end would add one. Run
+		// waits out the rest of the stage instead.
+		return 0, true
+	}
+	if due <= elapsed {
+		return 0, false
+	}
+	return due - elapsed, false
+}
+
+// Due returns when hit n (counted from 0) of the stage is due; ok is false
+// when the stage ends first.
+func (p *Pacer) Due(n uint64) (time.Duration, bool) {
+	x := float64(n)
+	for _, s := range p.segs {
+		if x > s.base+s.hits(s.dur)+1e-9 {
+			continue
+		}
+		at, ok := s.timeFor(x - s.base)
+		if !ok {
+			continue
+		}
+		due := s.start + at
+		// A hit due at the very end belongs to no stage.
+		if due > p.stage.Duration-time.Microsecond {
+			return 0, false
+		}
+		return due, true
+	}
+	return 0, false
+}
+
+// Rate implements vegeta.Pacer.
+func (p *Pacer) Rate(elapsed time.Duration) float64 { return p.stage.RateAt(elapsed) }

@@ -1,0 +1,398 @@
+package attack
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/cogload/cogload/scenarios"
+	"github.com/cogload/cogload/tokens"
+)
+
+// MaxBody caps the response bytes kept per result: Cognito's error bodies
+// are small, and the type is all the classifier needs.
+const MaxBody = 8 << 10
+
+// DefaultTimeout is the per-request timeout when the plan sets none.
+const DefaultTimeout = 10 * time.Second
+
+// Sink receives every classified result exactly once, from a single
+// goroutine. res.Body is nil, res.URL is the bare endpoint and res.Error
+// carries no per-request URL.
+type Sink interface {
+	Record(res *vegeta.Result, s Sample)
+}
+
+// SinkFunc adapts a function to Sink.
+type SinkFunc func(res *vegeta.Result, s Sample)
+
+// Record implements Sink.
+func (f SinkFunc) Record(res *vegeta.Result, s Sample) { f(res, s) }
+
+// Progress is a snapshot of a running attack for a live progress line.
+type Progress struct {
+	Elapsed   time.Duration
+	Stage     int
+	StageName string
+	// Sent counts requests sent (results received) so far.
+	Sent uint64
+	// Rate is Sent over Elapsed; RecentRate is the rate since the last
+	// snapshot; TargetRate is the current stage's planned rate.
+	Rate, RecentRate, TargetRate      float64
+	OK, Throttled, Errors, Violations uint64
+	// Done is set on the last snapshot.
+	Done bool
+}
+
+// StageStats says how one stage went against its plan.
+type StageStats struct {
+	Index      int
+	Name       string
+	Start, End time.Time
+	// Planned is the number of requests the stage's schedule holds (up to
+	// the interruption, for an interrupted stage); Sent those sent.
+	Planned float64
+	Sent    uint64
+	// Skipped counts hits the pacer gave up after falling more than its
+	// backlog behind schedule.
+	Skipped      uint64
+	TargetRate   float64 // mean planned rate over the time it ran
+	AchievedRate float64
+	// Behind is set when Sent fell short of Planned by more than 1%, or
+	// hits were skipped.
+	Behind      bool
+	Interrupted bool
+}
+
+// Stats summarises a run.
+type Stats struct {
+	Start, End time.Time
+	Stages     []StageStats
+	Planned    float64
+	Sent       uint64
+	// Interrupted: the context was cancelled; what was measured was still
+	// recorded. Exhausted: exclusive token pools ran out and the attack
+	// ended early.
+	Interrupted bool
+	Exhausted   bool
+	// Behind is set when any stage fell behind its schedule.
+	Behind bool
+}
+
+// Option tunes Run.
+type Option func(*config)
+
+type config struct {
+	client        *http.Client
+	attackerOpts  []func(*vegeta.Attacker)
+	progress      func(Progress)
+	progressEvery time.Duration
+	now           func() time.Time
+	maxBacklog    time.Duration
+	name          string
+}
+
+// WithHTTPClient sends through a copy of c; its *http.Transport (if it is
+// one) is cloned and tuned (connections, keep-alive, HTTP/1.1), any other
+// RoundTripper is used as it is.
+func WithHTTPClient(c *http.Client) Option { return func(o *config) { o.client = c } }
+
+// WithAttackerOptions appends raw vegeta options after cogload's own.
+func WithAttackerOptions(opts ...func(*vegeta.Attacker)) Option {
+	return func(o *config) { o.attackerOpts = append(o.attackerOpts, opts...) }
+}
+
+// WithProgress calls fn about every 250 ms from the consumer goroutine, and
+// once more at the end with Done set.
+func WithProgress(fn func(Progress)) Option { return func(o *config) { o.progress = fn } }
+
+// WithProgressInterval changes how often WithProgress's fn is called.
+func WithProgressInterval(d time.Duration) Option {
+	return func(o *config) { o.progressEvery = d }
+}
+
+// WithClock sets the clock of Stats and Progress (tests).
+func WithClock(now func() time.Time) Option { return func(o *config) { o.now = now } }
+
+// WithMaxBacklog sets how far behind schedule a pacer may fall before it
+// skips hits instead of bursting (default DefaultMaxBacklog).
+func WithMaxBacklog(d time.Duration) Option { return func(o *config) { o.maxBacklog = d } }
+
+// WithName sets vegeta's attack name (Result.Attack, the X-Vegeta-Attack
+// header); shards of one run should use distinct names.
+func WithName(name string) Option { return func(o *config) { o.name = name } }
+
+// transport builds the one Transport every stage shares, so connections
+// survive stage boundaries. It is tuned once, before any request, as
+// vegeta's KeepAlive(true), HTTP2(false) and Connections(n) would (those
+// options mutate the transport, which must not happen once it is in use).
+func (c *config) transport(plan *scenarios.Plan) http.RoundTripper {
+	var t *http.Transport
+	switch {
+	case c.client == nil || c.client.Transport == nil:
+		t = &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConnsPerHost: vegeta.DefaultConnections,
+			IdleConnTimeout:     90 * time.Second,
+		}
+	default:
+		ht, ok := c.client.Transport.(*http.Transport)
+		if !ok {
+			return c.client.Transport // not ours to tune
+		}
+		t = ht.Clone()
+	}
+	t.DisableKeepAlives = false
+	t.ForceAttemptHTTP2 = false
+	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	if plan.Connections > 0 {
+		t.MaxIdleConnsPerHost = plan.Connections
+	}
+	return t
+}
+
+func (c *config) attacker(plan *scenarios.Plan, rt http.RoundTripper) *vegeta.Attacker {
+	cl := &http.Client{Transport: rt}
+	if c.client != nil {
+		cp := *c.client
+		cp.Transport = rt
+		cl = &cp
+	}
+	timeout := plan.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	opts := []func(*vegeta.Attacker){vegeta.Client(cl), vegeta.Timeout(timeout), vegeta.MaxBody(MaxBody)}
+	if plan.MaxWorkers > 0 {
+		opts = append(opts, vegeta.MaxWorkers(plan.MaxWorkers))
+	}
+	opts = append(opts, c.attackerOpts...)
+	return vegeta.NewAttacker(opts...)
+}
+
+// Run attacks endpoint with plan, one new vegeta Attacker per stage (an
+// Attacker is single-use), and hands every result, classified and judged,
+// to sink from this goroutine. Cancelling ctx stops sending, lets requests
+// in flight finish (they still reach sink), skips the remaining stages and
+// returns Stats with Interrupted set and a nil error.
+func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint string, sink Sink, opts ...Option) (Stats, error) {
+	c := &config{progressEvery: 250 * time.Millisecond, now: time.Now, name: "cogload"}
+	for _, o := range opts {
+		o(c)
+	}
+	tr, err := NewTargeter(plan, set, endpoint)
+	if err != nil {
+		return Stats{}, err
+	}
+	if len(plan.Stages) == 0 {
+		return Stats{}, errors.New("plan has no stages")
+	}
+	r := &runner{plan: plan, cfg: c, sink: sink, bare: strings.TrimRight(endpoint, "/") + "/"}
+	r.stats.Start = c.now()
+	r.lastTime = r.stats.Start
+	rt := c.transport(plan)
+	if t, ok := rt.(*http.Transport); ok {
+		defer t.CloseIdleConnections()
+	}
+	for i, st := range plan.Stages {
+		if ctx.Err() != nil {
+			r.stats.Interrupted = true
+			break
+		}
+		r.runStage(ctx, i, st, tr, c.attacker(plan, rt))
+		if r.stats.Interrupted || r.stats.Exhausted {
+			break
+		}
+	}
+	r.stats.End = c.now()
+	for _, s := range r.stats.Stages {
+		r.stats.Planned += s.Planned
+		r.stats.Sent += s.Sent
+		r.stats.Behind = r.stats.Behind || s.Behind
+	}
+	r.report(true)
+	return r.stats, nil
+}
+
+type runner struct {
+	plan  *scenarios.Plan
+	cfg   *config
+	sink  Sink
+	bare  string
+	stats Stats
+
+	seq                               uint64
+	stage                             int
+	target                            float64
+	ok, throttled, errors, violations uint64
+	lastSent                          uint64
+	lastTime                          time.Time
+}
+
+func (r *runner) runStage(ctx context.Context, i int, st scenarios.Stage, tr *Targeter, atk *vegeta.Attacker) {
+	pacer := NewPacer(st, r.cfg.maxBacklog)
+	ss := StageStats{Index: i, Name: st.Name, Start: r.cfg.now()}
+	r.stage = i
+	r.target = st.RateAt(0)
+	began := time.Now()
+	results := atk.Attack(tr.Func(), pacer, 0, r.cfg.name)
+	tick := time.NewTicker(r.cfg.progressEvery)
+	defer tick.Stop()
+	done := ctx.Done()
+	var stoppedAt time.Duration = -1
+loop:
+	for {
+		select {
+		case res, ok := <-results:
+			if !ok {
+				break loop
+			}
+			if res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error() {
+				// The targeter's pseudo-result: nothing was sent.
+				r.stats.Exhausted = true
+				continue
+			}
+			ss.Sent++
+			r.record(res, i)
+		case <-done:
+			atk.Stop()
+			done = nil // keep draining; in-flight results still count
+			stoppedAt = time.Since(began)
+			ss.Interrupted = true
+			r.stats.Interrupted = true
+		case <-tick.C:
+			r.target = st.RateAt(time.Since(began))
+			r.report(false)
+		}
+	}
+	// The pacer stops after the stage's last hit, which can come well
+	// before its end (a ramp down to 0): wait it out so the next stage
+	// starts on time.
+	if stoppedAt < 0 && !r.stats.Exhausted {
+		r.waitUntil(ctx, began.Add(st.Duration), tick, &ss, &stoppedAt, began)
+	}
+	ss.End = r.cfg.now()
+	ss.Skipped = pacer.Skipped()
+	ran := st.Duration
+	ss.Planned = pacer.Planned()
+	if stoppedAt >= 0 && stoppedAt < st.Duration {
+		ran = stoppedAt
+		ss.Planned = pacer.Expected(stoppedAt)
+	}
+	if ran > 0 {
+		ss.TargetRate = pacer.Expected(ran) / ran.Seconds()
+		ss.AchievedRate = float64(ss.Sent) / ran.Seconds()
+	}
+	// One hit of slack: a schedule of T hits sends ceil(T).
+	ss.Behind = ss.Skipped > 0 || (!r.stats.Exhausted && float64(ss.Sent)+1 < ss.Planned*0.99)
+	r.stats.Stages = append(r.stats.Stages, ss)
+}
+
+func (r *runner) record(res *vegeta.Result, stage int) {
+	outcome := Classify(res)
+	v := VariantOf(res.URL)
+	if v < 0 || v >= len(r.plan.Variants) {
+		v = 0 // cannot happen for targets of NewTargeter
+	}
+	verdict := Judge(outcome, r.plan.Variants[v].Expect)
+	switch verdict {
+	case VerdictPass:
+		r.ok++
+	case VerdictThrottled:
+		r.throttled++
+	case VerdictError:
+		r.errors++
+	default:
+		r.violations++
+	}
+	s := Sample{
+		Seq:       r.seq,
+		Timestamp: res.Timestamp,
+		Latency:   res.Latency,
+		Stage:     stage,
+		Variant:   v,
+		Code:      res.Code,
+		Outcome:   outcome,
+		Verdict:   verdict,
+		BytesIn:   res.BytesIn,
+		BytesOut:  res.BytesOut,
+	}
+	r.seq++
+	res.Body = nil
+	if res.Error != "" {
+		res.Error = normaliseError(res.Error, res.URL, r.bare)
+	}
+	res.URL = r.bare
+	r.sink.Record(res, s)
+}
+
+// localAddr matches the ephemeral source address in net errors such as
+// "read tcp 127.0.0.1:51234->127.0.0.1:9229: read: connection reset".
+var localAddr = regexp.MustCompile(`tcp \S+->`)
+
+// normaliseError strips what makes error strings unique per request (the
+// tagged URL, the source port), so error sets stay small.
+func normaliseError(e, u, bare string) string {
+	if u != "" {
+		e = strings.ReplaceAll(e, u, bare)
+	}
+	if strings.Contains(e, "->") {
+		e = localAddr.ReplaceAllString(e, "tcp ")
+	}
+	return e
+}
+
+func (r *runner) report(final bool) {
+	if r.cfg.progress == nil {
+		return
+	}
+	now := r.cfg.now()
+	sent := r.seq
+	p := Progress{
+		Elapsed: now.Sub(r.stats.Start), Stage: r.stage, Sent: sent, TargetRate: r.target,
+		OK: r.ok, Throttled: r.throttled, Errors: r.errors, Violations: r.violations, Done: final,
+	}
+	if r.stage < len(r.plan.Stages) {
+		p.StageName = r.plan.Stages[r.stage].Name
+	}
+	if p.Elapsed > 0 {
+		p.Rate = float64(sent) / p.Elapsed.Seconds()
+	}
+	if d := now.Sub(r.lastTime); d > 0 {
+		p.RecentRate = float64(sent-r.lastSent) / d.Seconds()
+	}
+	r.lastSent, r.lastTime = sent, now
+	r.cfg.progress(p)
+}
+
+// waitUntil waits for the end of a stage whose pacer finished early,
+// still reporting progress and honouring cancellation.
+func (r *runner) waitUntil(ctx context.Context, end time.Time, tick *time.Ticker, ss *StageStats, stoppedAt *time.Duration, began time.Time) {
+	d := time.Until(end)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			return
+		case <-tick.C:
+			r.report(false)
+		case <-ctx.Done():
+			*stoppedAt = time.Since(began)
+			ss.Interrupted = true
+			r.stats.Interrupted = true
+			return
+		}
+	}
+}

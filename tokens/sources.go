@@ -1,0 +1,145 @@
+package tokens
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cogload/cogload/scenarios"
+)
+
+// ExecTimeout bounds a token command when Env.ExecTimeout is zero.
+const ExecTimeout = 30 * time.Second
+
+// staticTokens reads a pool's tokens from a non-minting source.
+func staticTokens(ctx context.Context, pool scenarios.TokenPool, env *Env) ([]string, error) {
+	src := pool.Source
+	switch src.Kind {
+	case scenarios.SourceInline:
+		var out []string
+		for _, t := range src.Inline {
+			if t = strings.TrimSpace(t); t != "" {
+				out = append(out, t)
+			}
+		}
+		if len(out) == 0 {
+			return nil, errors.New("inline source lists no tokens")
+		}
+		return out, nil
+	case scenarios.SourceFile:
+		path := env.path(src.Path)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("token file: %w", err)
+		}
+		out := ParseTokenLines(data)
+		if len(out) == 0 {
+			return nil, fmt.Errorf("token file %s: no tokens (one per line, # starts a comment)", path)
+		}
+		return out, nil
+	case scenarios.SourceEnv:
+		if src.Env == "" {
+			return nil, errors.New("env source names no variable")
+		}
+		out := ParseTokenList(env.Getenv(src.Env))
+		if len(out) == 0 {
+			return nil, fmt.Errorf("environment variable %s is empty or unset: set it to tokens separated by spaces, commas or newlines", src.Env)
+		}
+		return out, nil
+	case scenarios.SourceExec:
+		return execTokens(ctx, src.Command, env)
+	}
+	return nil, fmt.Errorf("source %q does not provide tokens", src.Kind)
+}
+
+// ParseTokenLines splits a token file: one token per line, blank lines and
+// lines starting with # skipped, surrounding space trimmed.
+func ParseTokenLines(data []byte) []string {
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// ParseTokenList splits a value holding tokens separated by whitespace or
+// commas (an environment variable).
+func ParseTokenList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	})
+}
+
+func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) {
+	if len(argv) == 0 || argv[0] == "" {
+		return nil, errors.New("exec source names no command")
+	}
+	timeout := env.ExecTimeout
+	if timeout <= 0 {
+		timeout = ExecTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = env.Dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+	toks := ParseTokenLines(stdout.Bytes())
+	if err != nil {
+		msg := tail(Redact(stderr.String(), toks), 512)
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, fmt.Errorf("command %s timed out after %s: stderr: %q", argv[0], timeout, msg)
+		}
+		// err is an exit status or a start failure; neither carries output.
+		return nil, fmt.Errorf("command %s: %w: stderr: %q", argv[0], err, msg)
+	}
+	if len(toks) == 0 {
+		return nil, fmt.Errorf("command %s printed no tokens on stdout (one per line): stderr: %q", argv[0], tail(Redact(stderr.String(), nil), 512))
+	}
+	return toks, nil
+}
+
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// jwtLike matches anything shaped like a JWT, so text from outside (a
+// command's stderr) cannot smuggle a token into an error.
+var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*`)
+
+// Redact replaces every known secret and every JWT-shaped string in s.
+func Redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	return jwtLike.ReplaceAllString(s, redacted)
+}
+
+func (e *Env) path(p string) string {
+	if p == "" || filepath.IsAbs(p) || e.Dir == "" {
+		return p
+	}
+	return filepath.Join(e.Dir, p)
+}

@@ -1,0 +1,169 @@
+package tokens
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cogload/cogload/scenarios"
+)
+
+const secretTok = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQifQ.c2VjcmV0LXNpZ25hdHVyZQ"
+
+func TestStaticSources(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "toks.txt"), []byte("# header\n  aaa.bbb.ccc \n\nddd.eee.fff\n#x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "empty.txt"), []byte("# nothing\n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	envVars := map[string]string{"TOKS": "t1, t2\tt3\nt4,,", "EMPTY": " "}
+	tests := []struct {
+		name    string
+		src     scenarios.TokenSource
+		kind    scenarios.TokenKind
+		want    []string
+		wantErr string
+	}{
+		{"inline", scenarios.TokenSource{Kind: scenarios.SourceInline, Inline: []string{"a.b.c", " ", "d.e.f"}}, scenarios.KindValid, []string{"a.b.c", "d.e.f"}, ""},
+		{"inline empty", scenarios.TokenSource{Kind: scenarios.SourceInline}, scenarios.KindValid, nil, "lists no tokens"},
+		{"file", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "toks.txt"}, scenarios.KindExpired, []string{"aaa.bbb.ccc", "ddd.eee.fff"}, ""},
+		{"file tampered", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "toks.txt"}, scenarios.KindTampered, []string{Tamper("aaa.bbb.ccc"), Tamper("ddd.eee.fff")}, ""},
+		{"file missing", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "nope.txt"}, scenarios.KindValid, nil, "nope.txt"},
+		{"file empty", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "empty.txt"}, scenarios.KindValid, nil, "no tokens"},
+		{"env", scenarios.TokenSource{Kind: scenarios.SourceEnv, Env: "TOKS"}, scenarios.KindValid, []string{"t1", "t2", "t3", "t4"}, ""},
+		{"env empty", scenarios.TokenSource{Kind: scenarios.SourceEnv, Env: "EMPTY"}, scenarios.KindValid, nil, "EMPTY is empty or unset"},
+		{"exec", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo x.y.z; echo '# c'; echo p.q.r"}}, scenarios.KindValid, []string{"x.y.z", "p.q.r"}, ""},
+		{"exec fails", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo " + secretTok + "; echo " + secretTok + " >&2; echo 'login failed' >&2; exit 3"}}, scenarios.KindValid, nil, "login failed"},
+		{"exec nothing", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"true"}}, scenarios.KindValid, nil, "printed no tokens"},
+		{"exec missing", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"/nonexistent/cmd"}}, scenarios.KindValid, nil, "/nonexistent/cmd"},
+		{"exec timeout", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sleep", "5"}}, scenarios.KindValid, nil, "timed out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := Env{Dir: dir, Getenv: func(k string) string { return envVars[k] }}
+			if tt.name == "exec timeout" {
+				env.ExecTimeout = 200 * time.Millisecond
+			}
+			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Size: 1, Kind: tt.kind, Source: tt.src}}}
+			set, err := Fill(context.Background(), plan, env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), secretTok) || strings.Contains(err.Error(), "c2VjcmV0LXNpZ25hdHVyZQ") {
+					t.Errorf("error leaks a token: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := set.Pool(0).load(); !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedact(t *testing.T) {
+	s := Redact("a "+secretTok+" b opaque-secret-1 c", []string{"opaque-secret-1"})
+	if strings.Contains(s, "eyJ") || strings.Contains(s, "opaque-secret-1") || !strings.HasPrefix(s, "a ") {
+		t.Errorf("Redact = %q", s)
+	}
+}
+
+func TestCredentialFormat(t *testing.T) {
+	c := Credential{Username: "alice", Password: "hunter2-Secret"}
+	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%10v", "%d"} {
+		out := fmt.Sprintf(f, c)
+		if strings.Contains(out, c.Password) || strings.Contains(out, fmt.Sprintf("%x", c.Password)) {
+			t.Errorf("%s prints the password: %s", f, out)
+		}
+		if f != "%x" && f != "%X" && !strings.Contains(out, "alice") {
+			t.Errorf("%s hides the username: %s", f, out)
+		}
+	}
+	if out := fmt.Sprint([]Credential{c}, &c); strings.Contains(out, c.Password) {
+		t.Errorf("slice/pointer print the password: %s", out)
+	}
+}
+
+func TestParseUsers(t *testing.T) {
+	tests := []struct {
+		name, file, data string
+		want             int
+		wantErr          string
+	}{
+		{"csv", "u.csv", "username,password\nalice,pw1\n# c\nbob, pw,2\n", 0, "u.csv:4: want 2 fields"},
+		{"csv ok", "u.csv", "alice,pw1\n\nbob,\"p,w2\"\n", 2, ""},
+		{"csv quoted", "u.csv", "alice,\"pw\n", 0, "u.csv:1:"},
+		{"csv empty pw", "u.csv", "alice,\n", 0, "u.csv:1: empty username or password"},
+		{"csv empty", "u.csv", "# none\n", 0, "no users"},
+		{"yaml list", "u.yaml", "- username: alice\n  password: pw1\n- username: bob\n  password: pw2\n", 2, ""},
+		{"yaml map", "u.yml", "users:\n  - {username: alice, password: pw1}\n", 1, ""},
+		{"yaml bad", "u.yaml", "- username: alice\n  pasword: supersecretpw\n", 0, "u.yaml:2:"},
+		{"yaml empty pw", "u.yaml", "- username: alice\n", 0, "user #1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseUsers(tt.file, []byte(tt.data))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				for _, pw := range []string{"pw1", "supersecretpw", "p,w2"} {
+					if strings.Contains(err.Error(), pw) {
+						t.Errorf("error leaks a password: %v", err)
+					}
+				}
+				return
+			}
+			if err != nil || len(got) != tt.want {
+				t.Fatalf("got %d users, err %v; want %d", len(got), err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseUsers(f *testing.F) {
+	f.Add("u.csv", "alice,pw\n")
+	f.Add("u.yaml", "- username: a\n  password: b\n")
+	f.Add("u.yaml", "users: [{username: a, password: b}]")
+	f.Fuzz(func(t *testing.T, name, data string) {
+		users, err := ParseUsers(name, []byte(data))
+		if err == nil && len(users) == 0 {
+			t.Fatal("no error and no users")
+		}
+		for _, u := range users {
+			if u.Username == "" || u.Password == "" {
+				t.Fatal("empty credential accepted")
+			}
+			if err == nil && len(u.Password) >= 6 && strings.Contains(fmt.Sprint(u), u.Password) {
+				t.Fatal("password printed")
+			}
+		}
+	})
+}
+
+func FuzzParseTokenLines(f *testing.F) {
+	f.Add("a.b.c\n# x\n\n d.e.f \n")
+	f.Fuzz(func(t *testing.T, data string) {
+		for _, tok := range ParseTokenLines([]byte(data)) {
+			if tok == "" || tok != strings.TrimSpace(tok) || strings.HasPrefix(tok, "#") || strings.ContainsAny(tok, "\n") {
+				t.Fatalf("bad token %q", tok)
+			}
+		}
+		for _, tok := range ParseTokenList(data) {
+			if tok == "" || strings.ContainsAny(tok, ", \t\n") {
+				t.Fatalf("bad token %q", tok)
+			}
+		}
+	})
+}
