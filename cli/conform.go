@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/cogload/cogload/conformance"
+	"github.com/cogload/cogload/mock"
+)
+
+func init() {
+	register("conform", "run the conformance catalog against the mock or any Cognito-compatible endpoint", runConform)
+}
+
+func runConform(ctx context.Context, args []string, stdio Stdio) error {
+	fs := newFlagSet("conform", stdio.Err)
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Err, `Usage: cogload conform [flags]
+
+With no target flags, runs the catalog against an embedded mock (started on
+127.0.0.1). --endpoint or --region with --target-file runs it against any
+Cognito-compatible endpoint; --provision creates a temporary pool, app client
+and users with the admin API (default AWS credential chain) and removes them
+afterwards. A bare --endpoint pointing at 'cogload mock' is discovered through
+its /_mock/info side door.
+
+Exit codes: 0 every case that ran passed, 98 some case failed, 1 runtime error,
+2 usage, 130 interrupted.
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	endpoint := fs.String("endpoint", "", "endpoint URL of the target (default: the embedded mock)")
+	region := fs.String("region", "", "AWS region of the target (its public endpoint unless --endpoint)")
+	targetFile := fs.String("target-file", "", "target description (YAML or JSON): user pool id, app client id, users, capabilities, role pools")
+	provision := fs.Bool("provision", false, "create a temporary pool, app client and users through the admin API and delete them afterwards")
+	runRE := fs.String("run", "", "run only cases whose id matches this regular expression")
+	list := fs.Bool("list", false, "print the catalog (id, area, rule, needs, source; with --json also requests and expected outcome) and exit")
+	asJSON := fs.Bool("json", false, "write the report as JSON instead of a table")
+	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
+	statusMode := fs.String("status-mode", "", "status codes to expect: observed, model or either (default observed; the target file may set it)")
+	caseTimeout := fs.Duration("case-timeout", 60*time.Second, "time limit for one case")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("conform takes no arguments (got %q); use --endpoint, --region or --target-file", strings.Join(pos, " "))
+	}
+	var re *regexp.Regexp
+	if *runRE != "" {
+		if re, err = regexp.Compile(*runRE); err != nil {
+			return usagef("--run: %v", err)
+		}
+		if len(conformance.Select(re)) == 0 {
+			return usagef("--run: %q matches no case; see cogload conform --list", *runRE)
+		}
+	}
+	switch *statusMode {
+	case "", "observed", "model", "either":
+	default:
+		return usagef("--status-mode: %q is not observed, model or either", *statusMode)
+	}
+	if *list {
+		if *asJSON {
+			mode := *statusMode
+			if mode == "" {
+				mode = "observed"
+			}
+			enc := json.NewEncoder(stdio.Out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(conformance.Describe(conformance.Select(re), mode))
+		}
+		return conformance.WriteList(stdio.Out, conformance.Select(re))
+	}
+	if *provision && *targetFile != "" {
+		return usagef("--provision and --target-file exclude each other: provisioning makes its own target")
+	}
+	if *provision && *endpoint == "" && *region == "" {
+		return usagef("--provision needs --region (or --endpoint)")
+	}
+
+	opts := conformance.Options{Run: re, CaseTimeout: *caseTimeout}
+	var target *conformance.Target
+	switch {
+	case *provision:
+		awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(regionOr(*region)))
+		if err != nil {
+			return fmt.Errorf("load AWS configuration: %w", err)
+		}
+		p, err := conformance.Provision(ctx, conformance.ProvisionOptions{
+			Endpoint: *endpoint, Region: *region, Credentials: awsCfg.Credentials,
+			Logf: func(f string, a ...any) { fmt.Fprintf(stdio.Err, "conform: "+f+"\n", a...) },
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				// Provision already removed what it had made.
+				return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted while provisioning: %w", err)}
+			}
+			return err
+		}
+		// Remove the pool whatever happens next, also after an interrupt.
+		defer func() {
+			if cerr := p.Cleanup(context.WithoutCancel(ctx)); cerr != nil {
+				fmt.Fprintf(stdio.Err, "cogload: clean up the provisioned pool: %v\n", cerr)
+				for _, r := range p.Created {
+					fmt.Fprintf(stdio.Err, "cogload: left behind: %s %s\n", r.Kind, r.ID)
+				}
+			}
+		}()
+		target = p.Target
+		opts.AdminCredentials = awsCfg.Credentials
+	case *targetFile != "":
+		t, err := conformance.LoadTarget(*targetFile)
+		if err != nil {
+			return usageErr(err)
+		}
+		if *endpoint != "" {
+			t.Endpoint = *endpoint
+		}
+		if *region != "" {
+			t.Region = *region
+		}
+		if t.Has(conformance.CapAdmin) {
+			awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(regionOr(t.Region)))
+			if err != nil {
+				return fmt.Errorf("load AWS configuration for the admin capability: %w", err)
+			}
+			opts.AdminCredentials = awsCfg.Credentials
+		}
+		target = t
+	case *endpoint != "":
+		t, err := discoverMock(ctx, *endpoint)
+		if err != nil {
+			return usagef("--endpoint %s: %v; give --target-file (or --provision) to describe the target", *endpoint, err)
+		}
+		target = t
+	case *region != "":
+		return usagef("--region needs --target-file or --provision")
+	default:
+		t, stop, err := startConformMock()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		target = t
+	}
+	if *statusMode != "" {
+		target.StatusMode = *statusMode
+	}
+
+	rep, err := conformance.Run(ctx, target, opts)
+	if err != nil {
+		return usageErr(err)
+	}
+	if *asJSON {
+		err = rep.WriteJSON(stdio.Out)
+	} else {
+		err = rep.WriteTable(stdio.Out)
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if *junit != "" {
+		if err := writeFileWith(*junit, rep.WriteJUnit); err != nil {
+			return fmt.Errorf("--junit: %w", err)
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: the remaining cases were skipped")}
+	case !rep.OK():
+		return &ExitError{Code: ExitViolations, Err: fmt.Errorf("%d of %d cases that ran do not conform", rep.Failed, rep.Passed+rep.Failed)}
+	}
+	return nil
+}
+
+func regionOr(r string) string {
+	if r == "" {
+		return "us-east-1"
+	}
+	return r
+}
+
+func writeFileWith(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// discoverMock asks a running `cogload mock` for its pool through
+// GET /_mock/info.
+func discoverMock(ctx context.Context, endpoint string) (*conformance.Target, error) {
+	endpoint = strings.TrimRight(endpoint, "/")
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/_mock/info", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("not reachable: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("not a cogload mock (GET /_mock/info answered %d)", resp.StatusCode)
+	}
+	var in mock.Info
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&in); err != nil {
+		return nil, fmt.Errorf("not a cogload mock (GET /_mock/info: %v)", err)
+	}
+	mi := toMockInfo(in)
+	mi.Endpoint = endpoint
+	return conformance.MockTarget(mi, nil), nil
+}
+
+func toMockInfo(in mock.Info) conformance.MockInfo {
+	mi := conformance.MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID}
+	for _, u := range in.Users {
+		mi.Users = append(mi.Users, conformance.MockUser(u.Username, u.Password, u.Email, u.PhoneNumber))
+	}
+	return mi
+}
+
+// startConformMock serves the built-in email-default pool and one mock per
+// role of the catalog (trigger, failing delivery, ...) on 127.0.0.1. The
+// mocks skip their latency model: conformance is about answers, not speed.
+func startConformMock() (*conformance.Target, func(), error) {
+	noSleep := mock.WithSleep(func(context.Context, time.Duration) {})
+	var stops []func()
+	stop := func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+	serve := func(name string, cfg *mock.Config) (conformance.MockInfo, error) {
+		srv, err := mock.New(cfg, noSleep)
+		if err != nil {
+			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
+		}
+		hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = hs.Serve(ln) }()
+		stops = append(stops, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = hs.Shutdown(ctx)
+		})
+		return toMockInfo(srv.Info("http://" + ln.Addr().String())), nil
+	}
+	cfg, err := mock.Builtin("email-default")
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in pool email-default: %w", err)
+	}
+	main, err := serve("email-default", cfg)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	roles := map[string]conformance.MockInfo{}
+	for _, role := range conformance.MockPoolRoles() {
+		y, _ := conformance.MockPool(role)
+		rc, err := mock.ParseConfig(role+".yaml", y)
+		if err != nil {
+			stop()
+			return nil, nil, fmt.Errorf("pool for role %s: %w", role, err)
+		}
+		if roles[role], err = serve(role, rc); err != nil {
+			stop()
+			return nil, nil, err
+		}
+	}
+	return conformance.MockTarget(main, roles), stop, nil
+}

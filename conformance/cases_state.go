@@ -1,0 +1,102 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/cogload/cogload/cognito"
+)
+
+// failError ends a case as failed before its final request was judged
+// (e.g. the fourth of five calls that should all succeed did not).
+type failError struct{ actual string }
+
+func (e *failError) Error() string { return e.actual }
+
+func failf(format string, args ...any) error { return &failError{fmt.Sprintf(format, args...)} }
+
+// withState signs a user in, changes their state, restores it after the
+// case, and sends GUAVC with the token from before the change.
+func withState(change userState, restore userState) func(ctx context.Context, h *harness) (*Observation, error) {
+	return func(ctx context.Context, h *harness) (*Observation, error) {
+		u, tk, err := h.signedIn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		h.deferCleanup(func(ctx context.Context) error { return h.main.setUser(ctx, u.Username, restore) })
+		if err := h.main.setUser(ctx, u.Username, change); err != nil {
+			return nil, err
+		}
+		return h.main.guavc(ctx, tk.Access, "email", nil)
+	}
+}
+
+func boolp(b bool) *bool { return &b }
+
+func userStateCases() []Case {
+	confirmed := userState{Status: "CONFIRMED", Enabled: boolp(true), Deleted: boolp(false)}
+	return []Case{
+		{
+			ID: "user-state.disabled", Area: AreaUserState, Source: Source{FromDocs, "[M1] AdminDisableUser revokes tokens"},
+			Rule:      "a disabled user's access token is refused with NotAuthorizedException",
+			Uncertain: "§7: message unknown; accepts \"Access Token has been revoked\" or \"User is disabled.\"",
+			Needs:     []Need{NeedTokens, NeedUserControl},
+			Requests:  "sign in; disable the user (AdminDisableUser, or the mock's side door); GUAVC; re-enable",
+			Expect:    Expect{ErrorType: cognito.ErrNotAuthorized, Message: "^(" + quoteMeta(cognito.MsgAccessTokenRevoked) + "|" + quoteMeta(cognito.MsgUserDisabled) + ")$"},
+			run: func(ctx context.Context, h *harness) (*Observation, error) {
+				u, tk, err := h.signedIn(ctx)
+				if err != nil {
+					return nil, err
+				}
+				if h.target.Has(CapMock) {
+					h.deferCleanup(func(ctx context.Context) error {
+						return h.main.setUser(ctx, u.Username, userState{Enabled: boolp(true)})
+					})
+					if err := h.main.setUser(ctx, u.Username, userState{Enabled: boolp(false)}); err != nil {
+						return nil, err
+					}
+				} else {
+					pool, name := aws.String(h.main.pool.UserPoolID), aws.String(u.Username)
+					h.deferCleanup(func(ctx context.Context) error {
+						_, err := h.admin.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: pool, Username: name})
+						return err
+					})
+					if _, err := h.admin.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: pool, Username: name}); err != nil {
+						return nil, fmt.Errorf("disable user: %w", err)
+					}
+				}
+				return h.main.guavc(ctx, tk.Access, "email", nil)
+			},
+		},
+		{
+			ID: "user-state.unconfirmed", Area: AreaUserState, Source: Source{FromModel, "[M1] UserNotConfirmedException"},
+			Rule:      "a user who is not confirmed gets UserNotConfirmedException",
+			Uncertain: "§7: real message unknown; any message is accepted",
+			Needs:     []Need{NeedTokens, NeedMock},
+			Requests:  "sign in; set the user UNCONFIRMED (side door); GUAVC; restore",
+			Expect:    Expect{ErrorType: cognito.ErrUserNotConfirmed},
+			run:       withState(userState{Status: "UNCONFIRMED"}, confirmed),
+		},
+		{
+			ID: "user-state.reset-required", Area: AreaUserState, Source: Source{FromModel, "[M1] PasswordResetRequiredException"},
+			Rule:      "a user whose password must be reset gets PasswordResetRequiredException",
+			Uncertain: "§7: real message unknown; any message is accepted",
+			Needs:     []Need{NeedTokens, NeedMock},
+			Requests:  "sign in; set the user RESET_REQUIRED (side door); GUAVC; restore",
+			Expect:    Expect{ErrorType: cognito.ErrPasswordResetRequired},
+			run:       withState(userState{Status: "RESET_REQUIRED"}, confirmed),
+		},
+		{
+			ID: "user-state.deleted", Area: AreaUserState, Source: Source{FromObserved, "[I13] User does not exist."},
+			Rule:      "the access token of a deleted user gives UserNotFoundException",
+			Uncertain: "§7: status 400 vs 404 open (status mode decides); message \"User does not exist.\" is from older captures",
+			Needs:     []Need{NeedTokens, NeedMock},
+			Requests:  "sign in; delete the user (side door); GUAVC; restore",
+			Expect:    Expect{ErrorType: cognito.ErrUserNotFound, Message: `^User does not exist\.?$`},
+			run:       withState(userState{Deleted: boolp(true)}, confirmed),
+		},
+	}
+}

@@ -1,0 +1,263 @@
+package conformance
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// newTable keeps rows on one line (a failure's expected vs actual stays
+// greppable); a positive wrap wraps the cells of column 2 at that width.
+func newTable(w io.Writer, wrapRule ...int) *tablewriter.Table {
+	row := tw.CellConfig{Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone}}
+	if len(wrapRule) > 0 {
+		row = tw.CellConfig{
+			Formatting:   tw.CellFormatting{AutoWrap: tw.WrapNormal},
+			ColMaxWidths: tw.CellWidth{PerColumn: tw.Mapper[int, int]{2: wrapRule[0], 4: 40}},
+		}
+	}
+	return tablewriter.NewTable(w,
+		tablewriter.WithConfig(tablewriter.Config{Row: row}),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRenderer(renderer.NewBlueprint()),
+		tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
+	)
+}
+
+// byArea groups results by area in report order.
+func byArea(results []Result) [][]Result {
+	idx := map[Area]int{}
+	for i, a := range Areas() {
+		idx[a] = i
+	}
+	groups := make([][]Result, len(Areas()))
+	for _, r := range results {
+		groups[idx[r.Area]] = append(groups[idx[r.Area]], r)
+	}
+	return groups
+}
+
+// WriteTable renders the report: one table per area (pass / fail / skip per
+// case; for a failure, expected vs actual on one line; for a skip, the
+// reason), then the totals.
+func (r *Report) WriteTable(w io.Writer) error {
+	fmt.Fprintf(w, "conformance of %s (status codes: %s)\n\n", r.Target, r.StatusMode)
+	for _, group := range byArea(r.Results) {
+		if len(group) == 0 {
+			continue
+		}
+		var pass, fail, skip int
+		for _, res := range group {
+			switch res.Verdict {
+			case Pass:
+				pass++
+			case Fail:
+				fail++
+			default:
+				skip++
+			}
+		}
+		fmt.Fprintf(w, "%s: %d pass, %d fail, %d skip\n", group[0].Area, pass, fail, skip)
+		t := newTable(w)
+		t.Header("Case", "Result", "Detail")
+		for _, res := range group {
+			detail := ""
+			switch res.Verdict {
+			case Fail:
+				detail = fmt.Sprintf("expected %s; got %s (%s)", res.Expected, res.Actual, res.Reason)
+			case Skip:
+				detail = res.Reason
+			}
+			if err := t.Append(res.ID, strings.ToUpper(res.Verdict), oneLine(detail)); err != nil {
+				return fmt.Errorf("render table: %w", err)
+			}
+		}
+		if err := t.Render(); err != nil {
+			return fmt.Errorf("render table: %w", err)
+		}
+		fmt.Fprintln(w)
+	}
+	verdict := "CONFORMS"
+	if !r.OK() {
+		verdict = "DOES NOT CONFORM"
+	}
+	_, err := fmt.Fprintf(w, "%d passed, %d failed, %d skipped: %s\n", r.Passed, r.Failed, r.Skipped, verdict)
+	return err
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// JUnit XML, the subset CI systems read.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes one testsuite per area and one testcase per case;
+// skipped cases carry <skipped message=reason>.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	out := junitSuites{Name: "cogload conform " + r.Target}
+	for _, group := range byArea(r.Results) {
+		if len(group) == 0 {
+			continue
+		}
+		s := junitSuite{Name: "conformance." + string(group[0].Area)}
+		var secs float64
+		for _, res := range group {
+			c := junitCase{Name: res.ID, Classname: "conformance." + string(res.Area), Time: fmt.Sprintf("%.3f", res.Duration.Seconds())}
+			secs += res.Duration.Seconds()
+			switch res.Verdict {
+			case Fail:
+				s.Failures++
+				c.Failure = &junitFailure{Message: res.Reason, Type: "nonconformance",
+					Text: fmt.Sprintf("rule: %s\nsource: %s\nexpected: %s\nactual: %s\n", res.Rule, res.Source, res.Expected, res.Actual)}
+			case Skip:
+				s.Skipped++
+				c.Skipped = &junitSkipped{Message: res.Reason}
+			}
+			s.Cases = append(s.Cases, c)
+		}
+		s.Tests = len(s.Cases)
+		s.Time = fmt.Sprintf("%.3f", secs)
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+		out.Skipped += s.Skipped
+		out.Suites = append(out.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// WriteList prints the catalog: id, area, rule, needs and source, and the
+// open question where the real behaviour is uncertain.
+func WriteList(w io.Writer, cases []Case) error {
+	t := newTable(w, 60)
+	t.Header("Case", "Area", "Rule", "Needs", "Source")
+	for _, c := range cases {
+		needs := make([]string, 0, len(c.Needs))
+		for _, n := range c.Needs {
+			needs = append(needs, string(n))
+		}
+		sort.Strings(needs)
+		rule := c.Rule
+		if c.Uncertain != "" {
+			rule += " [uncertain: " + c.Uncertain + "]"
+		}
+		nd := strings.Join(needs, ", ")
+		if nd == "" {
+			nd = "-"
+		}
+		if err := t.Append(c.ID, string(c.Area), rule, nd, c.Source.String()); err != nil {
+			return fmt.Errorf("render list: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("render list: %w", err)
+	}
+	_, err := fmt.Fprintf(w, "%d cases\n", len(cases))
+	return err
+}
+
+// MockInfo is what the mock reports about a pool it serves (mock.Info),
+// restated so this package need not import the mock.
+type MockInfo struct {
+	Endpoint, Region, UserPoolID, ClientID string
+	Users                                  []User
+}
+
+// MockTarget describes the embedded mock: its main pool with every
+// capability of the mock, and a pool per role.
+func MockTarget(main MockInfo, roles map[string]MockInfo) *Target {
+	t := &Target{
+		Name: "mock", Endpoint: main.Endpoint, Region: main.Region,
+		Pool:         Pool{UserPoolID: main.UserPoolID, ClientID: main.ClientID, Users: main.Users},
+		StatusMode:   "observed",
+		Capabilities: []Capability{CapMock, CapOutbox, CapAdmin},
+		Pools:        map[string]Pool{},
+	}
+	for role, in := range roles {
+		t.Pools[role] = Pool{Endpoint: in.Endpoint, UserPoolID: in.UserPoolID, ClientID: in.ClientID, Users: in.Users}
+	}
+	return t
+}
+
+// CaseInfo is a case as --list --json shows it.
+type CaseInfo struct {
+	ID        string   `json:"id"`
+	Area      Area     `json:"area"`
+	Rule      string   `json:"rule"`
+	Source    string   `json:"source"`
+	Needs     []Need   `json:"needs"`
+	Uncertain string   `json:"uncertain,omitempty"`
+	Requests  string   `json:"requests"`
+	Expected  string   `json:"expected"`
+	Accepts   []string `json:"acceptsErrorTypes,omitempty"`
+}
+
+// Describe lists cases with their requests and the outcome expected under
+// status mode (observed, model or either).
+func Describe(cases []Case, mode string) []CaseInfo {
+	out := make([]CaseInfo, 0, len(cases))
+	for _, c := range cases {
+		needs := c.Needs
+		if needs == nil {
+			needs = []Need{}
+		}
+		out = append(out, CaseInfo{ID: c.ID, Area: c.Area, Rule: c.Rule, Source: c.Source.String(), Needs: needs,
+			Uncertain: c.Uncertain, Requests: c.Requests, Expected: c.Expect.Describe(mode), Accepts: c.Expect.types()})
+	}
+	return out
+}

@@ -1,0 +1,212 @@
+package conformance
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// ProvisionOptions say where and how to create a temporary pool.
+type ProvisionOptions struct {
+	// Endpoint overrides the region's endpoint (the mock, a proxy).
+	Endpoint string
+	Region   string
+	// Credentials sign the admin calls (the default AWS credential chain in
+	// the cli; static dummy keys against the mock).
+	Credentials aws.CredentialsProvider
+	HTTPClient  *http.Client
+	// NamePrefix starts the pool's name (default "cogload-conform-").
+	NamePrefix string
+	// Logf, when set, is told about each resource created and removed
+	// (names and ids only, never passwords).
+	Logf func(format string, args ...any)
+}
+
+// Resource is one thing Provision created.
+type Resource struct {
+	Kind string // user-pool, app-client, user
+	ID   string
+}
+
+// Provisioned is a temporary pool, app client and users. Call Cleanup when
+// done, also on failure or interrupt: it removes everything Created lists.
+type Provisioned struct {
+	Target  *Target
+	Created []Resource
+	client  *cip.Client
+	logf    func(string, ...any)
+	poolID  string
+}
+
+// provisionUsers are the users the catalog wants: one with an email only,
+// one with a phone number only, then several with both (a real pool allows
+// 5 codes per user an hour and a run requests about 30; the last two users
+// with an email are kept for the two limit cases).
+var provisionUsers = func() []struct{ name, email, phone string } {
+	out := []struct{ name, email, phone string }{
+		{"conform-email", "conform.email@example.com", ""},
+		{"conform-phone", "", "+14155550102"},
+	}
+	for i := 1; i <= 8; i++ {
+		out = append(out, struct{ name, email, phone string }{
+			fmt.Sprintf("conform-both-%d", i), fmt.Sprintf("conform.both.%d@example.com", i), fmt.Sprintf("+1415555011%d", i)})
+	}
+	return out
+}()
+
+// Provision creates a user pool, an app client allowing USER_PASSWORD_AUTH
+// and REFRESH_TOKEN_AUTH, and confirmed users with permanent random
+// passwords through the admin API. On error it removes what it had
+// created before returning.
+func Provision(ctx context.Context, o ProvisionOptions) (*Provisioned, error) {
+	if o.Credentials == nil {
+		return nil, errors.New("provision: no AWS credentials to sign the admin calls")
+	}
+	if o.Region == "" && o.Endpoint == "" {
+		return nil, errors.New("provision: set a region or an endpoint")
+	}
+	region := o.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.NamePrefix == "" {
+		o.NamePrefix = "cogload-conform-"
+	}
+	logf := o.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	copts := cip.Options{Region: region, Retryer: aws.NopRetryer{}, HTTPClient: o.HTTPClient, Credentials: o.Credentials}
+	if o.Endpoint != "" {
+		copts.BaseEndpoint = aws.String(o.Endpoint)
+	}
+	p := &Provisioned{client: cip.New(copts), logf: logf}
+	if err := p.create(ctx, o); err != nil {
+		if cerr := p.Cleanup(context.WithoutCancel(ctx)); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
+	name := o.NamePrefix + randomHex(4)
+	pool, err := p.client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+		PoolName:              aws.String(name),
+		AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: true},
+	})
+	if err != nil {
+		return fmt.Errorf("provision: create user pool: %w", err)
+	}
+	if pool.UserPool == nil || pool.UserPool.Id == nil {
+		return errors.New("provision: create user pool: no pool id in the answer")
+	}
+	p.poolID = *pool.UserPool.Id
+	p.Created = append(p.Created, Resource{"user-pool", p.poolID})
+	p.logf("created user-pool %s (%s)", p.poolID, name)
+	cl, err := p.client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(p.poolID), ClientName: aws.String("cogload-conform"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		return fmt.Errorf("provision: create app client: %w", err)
+	}
+	if cl.UserPoolClient == nil || cl.UserPoolClient.ClientId == nil {
+		return errors.New("provision: create app client: no client id in the answer")
+	}
+	clientID := *cl.UserPoolClient.ClientId
+	p.Created = append(p.Created, Resource{"app-client", clientID})
+	p.logf("created app-client %s", clientID)
+	t := &Target{
+		Name: "provisioned " + p.poolID, Endpoint: o.Endpoint, Region: o.Region,
+		Pool:         Pool{UserPoolID: p.poolID, ClientID: clientID},
+		Capabilities: []Capability{CapAdmin},
+	}
+	for _, spec := range provisionUsers {
+		u, err := p.createUser(ctx, spec.name, spec.email, spec.phone)
+		if err != nil {
+			return err
+		}
+		t.Users = append(t.Users, u)
+	}
+	p.Target = t
+	return nil
+}
+
+func (p *Provisioned) createUser(ctx context.Context, name, email, phone string) (User, error) {
+	var attrs []types.AttributeType
+	if email != "" {
+		attrs = append(attrs, types.AttributeType{Name: aws.String("email"), Value: aws.String(email)})
+	}
+	if phone != "" {
+		attrs = append(attrs, types.AttributeType{Name: aws.String("phone_number"), Value: aws.String(phone)})
+	}
+	_, err := p.client.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(p.poolID), Username: aws.String(name), UserAttributes: attrs,
+		MessageAction: types.MessageActionTypeSuppress, TemporaryPassword: aws.String(newPassword()),
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("provision: create user %s: %w", name, err)
+	}
+	p.Created = append(p.Created, Resource{"user", name})
+	p.logf("created user %s", name)
+	pw := newPassword()
+	if _, err := p.client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
+		UserPoolId: aws.String(p.poolID), Username: aws.String(name), Password: aws.String(pw), Permanent: true,
+	}); err != nil {
+		return User{}, fmt.Errorf("provision: set the password of %s: %w", name, err)
+	}
+	return User{Username: name, Password: pw, Email: email, Phone: phone}, nil
+}
+
+// Cleanup removes what Provision created, newest first, and keeps going
+// past errors so that one failure leaves as little behind as possible.
+// Removing an already removed resource is not an error.
+func (p *Provisioned) Cleanup(ctx context.Context) error {
+	var errs []error
+	var left []Resource
+	for i := len(p.Created) - 1; i >= 0; i-- {
+		r := p.Created[i]
+		var err error
+		switch r.Kind {
+		case "user":
+			_, err = p.client.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String(r.ID)})
+		case "app-client":
+			_, err = p.client.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(r.ID)})
+		case "user-pool":
+			_, err = p.client.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: aws.String(r.ID)})
+		}
+		var nf *types.ResourceNotFoundException
+		var unf *types.UserNotFoundException
+		if err != nil && !errors.As(err, &nf) && !errors.As(err, &unf) {
+			errs = append(errs, fmt.Errorf("remove %s %s: %w", r.Kind, r.ID, err))
+			left = append([]Resource{r}, left...)
+			continue
+		}
+		p.logf("removed %s %s", r.Kind, r.ID)
+	}
+	p.Created = left
+	return errors.Join(errs...)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// newPassword meets Cognito's default policy (8+ characters with upper,
+// lower, digit and symbol) and is never printed.
+func newPassword() string { return "Cg1!" + randomHex(12) + "xZ" }
