@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"regexp"
@@ -256,18 +255,12 @@ func startConformMock() (*conformance.Target, func(), error) {
 		if err != nil {
 			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ls, err := serveLoopback(srv)
 		if err != nil {
 			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
 		}
-		hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = hs.Serve(ln) }()
-		stops = append(stops, func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			_ = hs.Shutdown(ctx)
-		})
-		return toMockInfo(srv.Info("http://" + ln.Addr().String())), nil
+		stops = append(stops, func() { _ = ls.Close() })
+		return toMockInfo(srv.Info(ls.URL)), nil
 	}
 	cfg, err := mock.Builtin("email-default")
 	if err != nil {

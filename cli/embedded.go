@@ -11,13 +11,44 @@ import (
 	"github.com/cogload/cogload/mock"
 )
 
-// embeddedMock is a mock Cognito served on an ephemeral loopback port for
-// the duration of one command.
+// loopbackServer serves a handler on an ephemeral 127.0.0.1 port for the
+// duration of one command.
+type loopbackServer struct {
+	URL  string
+	http *http.Server
+	done chan error
+}
+
+func serveLoopback(h http.Handler) (*loopbackServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen on loopback: %w", err)
+	}
+	s := &loopbackServer{
+		URL:  "http://" + ln.Addr().String(),
+		http: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		done: make(chan error, 1),
+	}
+	go func() { s.done <- s.http.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the server, letting in-flight requests finish for a moment.
+func (s *loopbackServer) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
+		err = serveErr
+	}
+	return err
+}
+
+// embeddedMock is a mock Cognito served on loopback for one command.
 type embeddedMock struct {
+	*loopbackServer
 	Server   *mock.Server
 	Endpoint string
-	http     *http.Server
-	done     chan error
 }
 
 // startEmbeddedMock serves the pool configuration nameOrPath (a built-in
@@ -31,27 +62,9 @@ func startEmbeddedMock(nameOrPath string, opts ...mock.Option) (*embeddedMock, e
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("pool configuration %s: %w", nameOrPath, err))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ls, err := serveLoopback(srv)
 	if err != nil {
-		return nil, fmt.Errorf("embedded mock: listen on loopback: %w", err)
+		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
-	m := &embeddedMock{
-		Server:   srv,
-		Endpoint: "http://" + ln.Addr().String(),
-		http:     &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second},
-		done:     make(chan error, 1),
-	}
-	go func() { m.done <- m.http.Serve(ln) }()
-	return m, nil
-}
-
-// Close stops the mock, letting in-flight requests finish for a moment.
-func (m *embeddedMock) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := m.http.Shutdown(ctx)
-	if serveErr := <-m.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
-		err = serveErr
-	}
-	return err
+	return &embeddedMock{loopbackServer: ls, Server: srv, Endpoint: ls.URL}, nil
 }
