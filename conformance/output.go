@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"sort"
@@ -11,6 +10,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/cogload/cogload/internal/junit"
 )
 
 // newTable keeps rows on one line (a failure's expected vs actual stays
@@ -101,64 +102,27 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// JUnit XML, the subset CI systems read.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
 // WriteJUnit writes one testsuite per area and one testcase per case;
 // skipped cases carry <skipped message=reason>.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	out := junitSuites{Name: "cogload conform " + r.Target}
+	out := junit.Suites{Name: "cogload conform " + r.Target}
 	for _, group := range byArea(r.Results) {
 		if len(group) == 0 {
 			continue
 		}
-		s := junitSuite{Name: "conformance." + string(group[0].Area)}
+		s := junit.Suite{Name: "conformance." + string(group[0].Area)}
 		var secs float64
 		for _, res := range group {
-			c := junitCase{Name: res.ID, Classname: "conformance." + string(res.Area), Time: fmt.Sprintf("%.3f", res.Duration.Seconds())}
+			c := junit.Case{Name: res.ID, Classname: "conformance." + string(res.Area), Time: fmt.Sprintf("%.3f", res.Duration.Seconds())}
 			secs += res.Duration.Seconds()
 			switch res.Verdict {
 			case Fail:
 				s.Failures++
-				c.Failure = &junitFailure{Message: res.Reason, Type: "nonconformance",
+				c.Failure = &junit.Failure{Message: res.Reason, Type: "nonconformance",
 					Text: fmt.Sprintf("rule: %s\nsource: %s\nexpected: %s\nactual: %s\n", res.Rule, res.Source, res.Expected, res.Actual)}
 			case Skip:
 				s.Skipped++
-				c.Skipped = &junitSkipped{Message: res.Reason}
+				c.Skipped = &junit.Skipped{Message: res.Reason}
 			}
 			s.Cases = append(s.Cases, c)
 		}
@@ -169,16 +133,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		out.Skipped += s.Skipped
 		out.Suites = append(out.Suites, s)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("encode junit: %w", err)
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, out)
 }
 
 // WriteList prints the catalog: id, area, rule, needs and source, and the

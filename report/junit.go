@@ -1,50 +1,13 @@
 package report
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/cogload/cogload/internal/junit"
 )
-
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Failures  int         `xml:"failures,attr"`
-	Skipped   int         `xml:"skipped,attr"`
-	Time      string      `xml:"time,attr"`
-	Timestamp string      `xml:"timestamp,attr,omitempty"`
-	Cases     []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
 
 // RenderJUnit writes JUnit XML for CI: one testcase per threshold (failing
 // when breached or not evaluable) and one per expectation group (variant),
@@ -55,9 +18,9 @@ func RenderJUnit(w io.Writer, s *Summary) error {
 	if !s.Run.Start.IsZero() {
 		ts = s.Run.Start.UTC().Format("2006-01-02T15:04:05")
 	}
-	th := junitSuite{Name: "thresholds", Time: dur, Timestamp: ts}
+	th := junit.Suite{Name: "thresholds", Time: dur, Timestamp: ts}
 	for _, t := range s.Thresholds {
-		c := junitCase{Name: t.Expr, Classname: "cogload." + s.Run.Scenario + ".thresholds", Time: "0"}
+		c := junit.Case{Name: t.Expr, Classname: "cogload." + s.Run.Scenario + ".thresholds", Time: "0"}
 		if !t.Pass {
 			msg := "observed " + t.ObservedText
 			if t.Note != "" {
@@ -67,20 +30,20 @@ func RenderJUnit(w io.Writer, s *Summary) error {
 			if t.Pos != "" {
 				text += " (" + t.Pos + ")"
 			}
-			c.Failure = &junitFailure{Message: msg, Type: "threshold", Text: text}
+			c.Failure = &junit.Failure{Message: msg, Type: "threshold", Text: text}
 			th.Failures++
 		}
 		th.Cases = append(th.Cases, c)
 	}
 	th.Tests = len(th.Cases)
 
-	ex := junitSuite{Name: "expectations", Time: dur, Timestamp: ts}
+	ex := junit.Suite{Name: "expectations", Time: dur, Timestamp: ts}
 	examples := map[int][]ViolationExample{}
 	for _, e := range s.Violations.Examples {
 		examples[e.Variant] = append(examples[e.Variant], e)
 	}
 	for _, v := range s.Variants {
-		c := junitCase{
+		c := junit.Case{
 			Name:      fmt.Sprintf("token_pool=%s attribute=%s metadata=%s expects %s", v.TokenPool, v.Attribute, v.Metadata, strings.Join(v.Expected, "|")),
 			Classname: "cogload." + s.Run.Scenario + ".expectations",
 			Time:      "0",
@@ -95,35 +58,24 @@ func RenderJUnit(w io.Writer, s *Summary) error {
 			for _, e := range examples[v.Index] {
 				fmt.Fprintf(&b, "\nseq %d at %.3fs (%s): got %s (HTTP %d)", e.Seq, e.OffsetS, e.Stage, e.Outcome, e.Code)
 			}
-			c.Failure = &junitFailure{Message: fmt.Sprintf("%d violations", v.Violations), Type: "violation", Text: b.String()}
+			c.Failure = &junit.Failure{Message: fmt.Sprintf("%d violations", v.Violations), Type: "violation", Text: b.String()}
 			ex.Failures++
 		case v.Requests == 0:
-			c.Skipped = &junitSkipped{Message: "no requests were sent for this variant"}
+			c.Skipped = &junit.Skipped{Message: "no requests were sent for this variant"}
 			ex.Skipped++
 		}
 		ex.Cases = append(ex.Cases, c)
 	}
 	ex.Tests = len(ex.Cases)
 
-	out := junitSuites{
+	out := junit.Suites{
 		Name:     "cogload " + s.Run.Scenario,
 		Tests:    th.Tests + ex.Tests,
 		Failures: th.Failures + ex.Failures,
 		Time:     dur,
-		Suites:   []junitSuite{th, ex},
+		Suites:   []junit.Suite{th, ex},
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
-	return nil
+	return junit.Write(w, out)
 }
 
 // violatingOutcomes lists the outcomes judged violations for a variant,

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+
+	"github.com/cogload/cogload/internal/junit"
 )
 
 func TestRenderGolden(t *testing.T) {
@@ -83,7 +85,7 @@ func TestRenderJUnitStructure(t *testing.T) {
 	if err := RenderJUnit(&buf, s); err != nil {
 		t.Fatal(err)
 	}
-	var suites junitSuites
+	var suites junit.Suites
 	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
 		t.Fatal(err)
 	}
