@@ -233,3 +233,30 @@ func assertNoSecrets(t *testing.T, dir string) {
 		return nil
 	})
 }
+
+// TestRunRefusesEveryBrokenScenario runs each broken scenario of the
+// scenarios package's table through `cogload run`: exit 2, nothing sent,
+// no archive, and the golden file:line:col message on stderr.
+func TestRunRefusesEveryBrokenScenario(t *testing.T) {
+	files, err := filepath.Glob("../scenarios/testdata/broken/*.yaml")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("broken scenarios: %v (%d files)", err, len(files))
+	}
+	for _, f := range files {
+		golden, err := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".golden")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		code, _, stderr := runCLI(t.Context(), t, "run", f, "--out", out)
+		// The goldens name the file relative to the scenarios package.
+		want := strings.ReplaceAll(strings.TrimSpace(string(golden)), "testdata/broken/", "../scenarios/testdata/broken/")
+		first, _, _ := strings.Cut(want, "\n")
+		if code != ExitUsage || !strings.Contains(stderr, first) {
+			t.Errorf("%s: exit %d; stderr:\n%s\nwant exit 2 with:\n%s", f, code, stderr, first)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("%s: a refused scenario left %d entries in the results folder", f, len(entries))
+		}
+	}
+}
