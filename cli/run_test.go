@@ -79,7 +79,11 @@ func onlyArchive(t *testing.T, root string) string {
 
 func TestRunEndToEndOnMock(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := runCLI(t.Context(), t, "run", writeScenario(t, shortScenario), "--out", out)
+	stepSummary := filepath.Join(t.TempDir(), "step-summary.md")
+	var outb, errb bytes.Buffer
+	code := Main(t.Context(), []string{"run", writeScenario(t, shortScenario), "--out", out},
+		Stdio{Out: &outb, Err: &errb, Env: []string{"GITHUB_STEP_SUMMARY=" + stepSummary}})
+	stdout, stderr := outb.String(), errb.String()
 	if code != ExitOK {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -113,6 +117,9 @@ func TestRunEndToEndOnMock(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "violations") {
 		t.Errorf("report on stdout lacks the thresholds block:\n%s", stdout)
+	}
+	if md, err := os.ReadFile(stepSummary); err != nil || !strings.Contains(string(md), "|") {
+		t.Errorf("GITHUB_STEP_SUMMARY did not get the markdown report (%v):\n%s", err, md)
 	}
 	assertNoSecrets(t, dir)
 }
