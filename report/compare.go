@@ -337,7 +337,10 @@ func (c *Comparison) row(group string, m metricDef, vals []float64, missing []bo
 				cell.DeltaPct = &p
 			}
 			cell.Verdict = judge(m, v-r.Baseline, r.Band)
-			if cell.Verdict != VerdictInfo && float64(min(n[i], baseN)) < m.minSamples {
+			// A change inside the band is noise whatever the sample size;
+			// only a call of regression or improvement needs enough data.
+			moved := cell.Verdict == VerdictRegression || cell.Verdict == VerdictImprovement
+			if moved && float64(min(n[i], baseN)) < m.minSamples {
 				cell.Verdict = VerdictFewSamples
 			}
 		}

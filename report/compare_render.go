@@ -201,7 +201,12 @@ func (d *ctext) metricTable(c *Comparison, lead []string, rows []Row, label func
 				line = append(line, formatBand(r))
 			}
 			if i >= c.Baselines {
-				line = append(line, formatDelta(r, cell))
+				delta := formatDelta(r, cell)
+				if d.md && cell.Verdict == VerdictRegression {
+					// Regressions should stand out in a PR comment.
+					delta = "**" + delta + "**"
+				}
+				line = append(line, delta)
 			}
 		}
 		out = append(out, line)

@@ -121,9 +121,28 @@ func RenderComparisonHTML(w io.Writer, c *Comparison) error {
 		}
 	}
 	p.Title = "cogload compare: " + strings.Join(p.Labels, " vs ")
-	p.Verdict = "NO REGRESSION"
-	if c.Breached() {
+	unjudged := 0
+	for _, r := range c.Rules {
+		if r.Unjudged {
+			unjudged++
+		}
+	}
+	switch {
+	case c.Breached():
 		p.Verdict = "REGRESSION"
+	case unjudged > 0:
+		// Not a pass: some rules could not be checked at all.
+		p.Verdict = "INCONCLUSIVE"
+	default:
+		p.Verdict = "NO REGRESSION"
+	}
+	switch {
+	case len(c.Rules) == 0:
+		p.VerdictNote = "no regression rules"
+	case unjudged > 0:
+		p.VerdictNote = fmt.Sprintf("%d rule checks, %d not judged (too few samples)", len(c.Rules), unjudged)
+	default:
+		p.VerdictNote = fmt.Sprintf("%d rule checks", len(c.Rules))
 	}
 	return renderPage(w, p)
 }

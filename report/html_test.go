@@ -281,3 +281,28 @@ func maxOf(xs []float64) float64 {
 	}
 	return m
 }
+
+func TestRunVerdict(t *testing.T) {
+	t.Parallel()
+	pass := ThresholdResult{Pass: true}
+	fail := ThresholdResult{}
+	tests := []struct {
+		name        string
+		s           Summary
+		verdict     string
+		noteContain string
+	}{
+		{"all held", Summary{Thresholds: []ThresholdResult{pass, pass}}, "PASS", "all 2 thresholds held"},
+		{"no thresholds", Summary{}, "PASS", "no thresholds set"},
+		{"one failed", Summary{Thresholds: []ThresholdResult{pass, fail}}, "FAIL", "1 of 2 thresholds failed"},
+		{"violations", Summary{Totals: Totals{Violations: 3}}, "VIOLATIONS", "3 wrong answers"},
+		{"both", Summary{Thresholds: []ThresholdResult{fail}, Totals: Totals{Violations: 1200}}, "FAIL", "1,200 wrong answers"},
+		{"interrupted", Summary{Run: RunMeta{Interrupted: true}}, "PASS", "interrupted"},
+	}
+	for _, tt := range tests {
+		v, note := runVerdict(&tt.s)
+		if v != tt.verdict || !strings.Contains(note, tt.noteContain) {
+			t.Errorf("%s: verdict %q (%q), want %q containing %q", tt.name, v, note, tt.verdict, tt.noteContain)
+		}
+	}
+}

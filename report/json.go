@@ -23,8 +23,9 @@ func ReadSummary(r io.Reader) (*Summary, error) {
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("decode summary: %w", err)
 	}
-	if s.Schema != Schema {
-		return nil, fmt.Errorf("summary schema %q is not %q: written by another cogload version", s.Schema, Schema)
+	// Minor revisions (v1.N) only add fields, so this version reads them.
+	if err := CheckSchema(s.Schema); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }

@@ -226,6 +226,30 @@ func TestSummaryValidatesAgainstSchema(t *testing.T) {
 		"slow run":      fixtureRun(t, "slow", 40),
 		"no thresholds": build(all, RunMeta{ID: "bare", Target: "mock"}),
 	}
+	// Merged shards take another code path (MergeSummaries).
+	merge := func(samples []attack.Sample) *Summary {
+		p := testPlan()
+		p.Thresholds = fixtureThresholds()
+		shards := []*Aggregator{NewAggregator(p, t0), NewAggregator(p, t0.Add(300*time.Millisecond))}
+		for i, s := range samples {
+			shards[i%2].Add(s)
+		}
+		var sums []*Summary
+		for i, a := range shards {
+			s, err := a.Summary(RunMeta{Shard: []string{"1/2", "2/2"}[i], ID: []string{"a", "b"}[i], Target: "mock"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sums = append(sums, s)
+		}
+		m, err := MergeSummaries(sums...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	cases["merged shards"] = merge(all)
+	cases["merged empty shards"] = merge(nil)
 	for name, s := range cases {
 		if errs := validateSummary(t, schema, s); len(errs) > 0 {
 			// "null is not of type array": a nil slice in the Summary; the
