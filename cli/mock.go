@@ -30,6 +30,7 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	seed := fs.String("seed", "", "seed for users, ids, codes and faults (`int64`; default random)")
 	statusMode := fs.String("status-mode", "", "HTTP status of errors: observed (as the real service) or model (as the API model); default from the configuration")
 	logRequests := fs.Bool("log", false, "log one line per request to stderr (never a token)")
+	verifyEvery := fs.Bool("verify-every-request", false, "verify the RS256 signature of every request's token; by default a token whose exact bytes already verified skips the RSA check (expiry, scope, client, revocation and user state are always checked)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: cogload mock [flags]\n\nServes the mock Cognito and prints one JSON line (endpoint, region, userPoolId, clientId, users) first.\n\nFlags:")
 		fs.PrintDefaults()
@@ -62,6 +63,9 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	if *noLimits {
 		opts = append(opts, mock.WithNoLimits())
+	}
+	if *verifyEvery {
+		opts = append(opts, mock.WithSignatureCache(false))
 	}
 	if *logRequests {
 		opts = append(opts, mock.WithLogger(slog.New(slog.NewTextHandler(stdio.Err, nil))))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -249,7 +250,7 @@ func WriteError(w http.ResponseWriter, requestID string, e *Error, mode StatusMo
 	if e.Message != "" {
 		h.Set(HeaderErrorMessage, headerSafe(e.Message))
 	}
-	h.Set("Content-Length", fmt.Sprint(len(body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.Status(mode))
 	_, _ = w.Write(body)
 }
@@ -269,7 +270,7 @@ func WriteRaw(w http.ResponseWriter, requestID string, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
 	h.Set(HeaderRequestID, requestID)
-	h.Set("Content-Length", fmt.Sprint(len(body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }

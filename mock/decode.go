@@ -70,10 +70,24 @@ func readBody(r *http.Request, buf []byte) ([]byte, error) {
 
 // checkJSON rejects what encoding/json would silently accept or mangle:
 // invalid UTF-8 (it substitutes U+FFFD), excessive nesting, and anything but
-// a JSON object at the top.
+// a JSON object at the top. Well-formed bodies, nearly every request, take
+// one pass (validRequestJSON); only a rejected one is read again to pick
+// the message.
 func checkJSON(body []byte) *cognito.Error {
 	if len(body) == 0 {
 		return nil // an empty body is an empty request, as the service treats it
+	}
+	if validRequestJSON(body) {
+		return nil
+	}
+	return checkJSONSlow(body)
+}
+
+// checkJSONSlow is the reference check, three passes in the order that
+// decides the message: UTF-8 first, then syntax, then depth, then shape.
+func checkJSONSlow(body []byte) *cognito.Error {
+	if len(body) == 0 {
+		return nil
 	}
 	if !utf8.Valid(body) {
 		return serialization("Invalid UTF-8 in request body")
@@ -179,7 +193,11 @@ func skipSpace(b []byte, i int) int {
 
 // skipString returns the index after the string starting at b[i] == '"'.
 func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
+	i++
+	if i < len(b) {
+		i += plainPrefix(b[i:])
+	}
+	for ; i < len(b); i++ {
 		switch b[i] {
 		case '\\':
 			i++
@@ -237,20 +255,24 @@ func decodeString(val []byte) (s string, present bool, e *cognito.Error) {
 		return "", false, serialization("Unexpected value type: expected a string")
 	}
 	inner := val[1 : len(val)-1]
-	plain := true
-	for _, c := range inner {
-		if c == '\\' {
-			plain = false
-			break
+	if !hasBackslash(inner) {
+		// The verifiable attribute names come in every GUAVC request;
+		// answering them with constants saves an allocation each.
+		switch string(inner) {
+		case cognito.AttributeEmail:
+			return cognito.AttributeEmail, true, nil
+		case cognito.AttributePhoneNumber:
+			return cognito.AttributePhoneNumber, true, nil
 		}
-	}
-	if plain {
 		return string(inner), true, nil
 	}
-	if err := json.Unmarshal(val, &s); err != nil {
+	// A local, not the named result: taking the result's address would move
+	// it to the heap on every call, plain strings included.
+	var out string
+	if err := json.Unmarshal(val, &out); err != nil {
 		return "", false, serialization("Invalid string value")
 	}
-	return s, true, nil
+	return out, true, nil
 }
 
 // guavcRequest is a decoded GUAVC body with presence flags.

@@ -140,6 +140,10 @@
 //   - RevokeToken with an unknown token succeeds (RFC 7009).
 //   - No SRP, custom auth, MFA or device tracking; NEW_PASSWORD_REQUIRED is
 //     returned as a challenge but RespondToAuthChallenge is not served.
-//   - Token signatures are always verified; keys are not persisted, so
-//     tokens do not survive a restart.
+//   - Token signatures are always verified, once per distinct token: a
+//     token whose exact bytes already verified under the same key skips
+//     the RSA check ([WithSignatureCache], on by default; `cogload mock
+//     --verify-every-request` turns it off). Every other check of step 5
+//     and step 6 runs on every request. Keys are not persisted, so tokens
+//     do not survive a restart.
 package mock

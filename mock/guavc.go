@@ -29,12 +29,15 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 		return s.fail(c, cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded))
 	}
 	// 5 token and 6 user state.
-	v, e := s.verifyAccess(req.in.AccessToken, c.now)
-	if e != nil {
+	var v verified // on the stack: the hot path allocates little
+	if e := s.checkAccess(req.in.AccessToken, c.now, &v); e != nil {
 		return s.fail(c, e)
 	}
 	p, u := v.pool, v.user
-	userKey := p.id + "/" + u.username
+	var userKey string // the quotas' key, built only when they apply
+	if !s.opts.noLimits {
+		userKey = p.id + "/" + u.username
+	}
 	// 7 per-user request rate.
 	if !s.opts.noLimits && !s.perUser.Allow(userKey, c.now) {
 		return s.fail(c, cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded))

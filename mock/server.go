@@ -26,6 +26,8 @@ type options struct {
 	noLimits   bool
 	statusMode *cognito.StatusMode
 	logger     *slog.Logger
+	// verifyEvery turns the signature cache off (WithSignatureCache(false)).
+	verifyEvery bool
 }
 
 // WithClock injects the clock that drives tokens, quotas and codes.
@@ -43,6 +45,15 @@ func WithSeed(seed int64) Option { return func(o *options) { o.seed, o.seeded = 
 // WithNoLimits switches off every quota and limit, the latency model and
 // fault injection. Tokens are still fully verified.
 func WithNoLimits() Option { return func(o *options) { o.noLimits = true } }
+
+// WithSignatureCache turns the verified-signature cache on (the default) or
+// off. With it on, a token whose exact bytes already passed RS256
+// verification under the same key is not verified again; every other check
+// (issuer, expiry against the clock, token_use, scope, client, revocation,
+// user state) still runs on every request, and a token differing in any
+// byte is verified in full. Off, every request pays for the RSA check, as a
+// service without such a cache would.
+func WithSignatureCache(on bool) Option { return func(o *options) { o.verifyEvery = !on } }
 
 // WithStatusMode overrides the configuration's status mode.
 func WithStatusMode(m cognito.StatusMode) Option { return func(o *options) { o.statusMode = &m } }
@@ -95,6 +106,7 @@ type Server struct {
 	metrics *metrics
 	side    *http.ServeMux
 	ops     map[string]opHandler
+	sigs    *sigCache // nil when every request verifies the signature
 }
 
 // New builds a Server from cfg (nil means the defaults) and the options.
@@ -131,6 +143,9 @@ func New(cfg *Config, opts ...Option) (*Server, error) {
 	emptyK, emptyH := map[string]keyRef{}, map[string]keyRef{}
 	s.keys.Store(&emptyK)
 	s.headers.Store(&emptyH)
+	if !o.verifyEvery {
+		s.sigs = newSigCache(sigCacheCapacity)
+	}
 	s.initLimits()
 	p, err := s.addPool(c)
 	if err != nil {
