@@ -16,8 +16,11 @@ import (
 
 // Defaults applied by Compile.
 const (
-	DefaultTimeout          = 10 * time.Second
-	DefaultConnections      = 64
+	DefaultTimeout = 10 * time.Second
+	// DefaultConnections is the idle-connection pool per host, as vegeta's
+	// default: a small pool closes and redials every connection past it
+	// when workers grow during a stall (measured in bench/).
+	DefaultConnections      = 10000
 	DefaultSeed             = 1
 	DefaultPoolSize         = 100
 	DefaultCategoryRPS      = 30.0
