@@ -103,6 +103,9 @@ func (p *ValidationProblems) ValidateAttributeName(member, name string, present 
 		p.Null(member)
 		return
 	}
+	if IsVerifiable(name) {
+		return // the common case, on every request: skip the regexp
+	}
 	n := utf8.RuneCountInString(name)
 	if n > AttributeNameMaxLen {
 		p.Add(member, name, false, fmt.Sprintf("Member must have length less than or equal to %d", AttributeNameMaxLen))
@@ -118,14 +121,18 @@ func (p *ValidationProblems) ValidateAttributeName(member, name string, present 
 // ValidateClientMetadata checks ClientMetadataType: every key and value at
 // most ClientMetadataMaxLen characters.
 func (p *ValidationProblems) ValidateClientMetadata(member string, md map[string]string) {
+	// The byte length bounds the character count from above, so only
+	// long strings are counted.
+	tooLong := func(s string) bool {
+		return len(s) > ClientMetadataMaxLen && utf8.RuneCountInString(s) > ClientMetadataMaxLen
+	}
 	var keyTooLong, valueTooLong bool
 	for k, v := range md {
-		if utf8.RuneCountInString(k) > ClientMetadataMaxLen {
-			keyTooLong = true
-		}
-		if utf8.RuneCountInString(v) > ClientMetadataMaxLen {
-			valueTooLong = true
-		}
+		keyTooLong = keyTooLong || tooLong(k)
+		valueTooLong = valueTooLong || tooLong(v)
+	}
+	if !keyTooLong && !valueTooLong {
+		return
 	}
 	limit := fmt.Sprintf("Member must have length less than or equal to %d", ClientMetadataMaxLen)
 	if keyTooLong {

@@ -97,3 +97,10 @@ func FuzzTokenSyntaxMatchesPattern(f *testing.F) {
 		}
 	})
 }
+
+func TestValidateGUAVCDoesNotAllocateWhenValid(t *testing.T) {
+	in := GetUserAttributeVerificationCodeInput{AccessToken: "a.b.c", AttributeName: "email", ClientMetadata: map[string]string{"k": "v"}}
+	if n := testing.AllocsPerRun(100, func() { _ = ValidateGUAVC(in, true, true) }); n != 0 {
+		t.Errorf("ValidateGUAVC of a valid request allocates %v times; it runs on every mock request", n)
+	}
+}

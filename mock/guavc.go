@@ -15,10 +15,8 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 		return s.fail(c, e)
 	}
 	// 2 model validation.
-	if !obviouslyValid(&req) {
-		if e := cognito.ValidateGUAVC(req.in, req.tokenPresent, req.namePresent); e != nil {
-			return s.fail(c, e)
-		}
+	if e := cognito.ValidateGUAVC(req.in, req.tokenPresent, req.namePresent); e != nil {
+		return s.fail(c, e)
 	}
 	// 3 injected faults.
 	if typ, ok := s.pickFault(s.faults); ok {
@@ -177,42 +175,3 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 func jsonMarshalString(s string) ([]byte, error) { return json.Marshal(s) }
-
-// obviouslyValid is a fast pre-check that implies cognito.ValidateGUAVC
-// passes: a token of TokenModelType's characters, a verifiable attribute
-// name and no metadata value near its limit. Anything else takes the full
-// validation, which builds the service's message.
-func obviouslyValid(r *guavcRequest) bool {
-	if !r.tokenPresent || !r.namePresent || r.in.AccessToken == "" || !cognito.IsVerifiable(r.in.AttributeName) {
-		return false
-	}
-	for i := 0; i < len(r.in.AccessToken); i++ {
-		if !tokenChar[r.in.AccessToken[i]] {
-			return false
-		}
-	}
-	for k, v := range r.in.ClientMetadata {
-		// Byte length bounds the rune count from above.
-		if len(k) > cognito.ClientMetadataMaxLen || len(v) > cognito.ClientMetadataMaxLen {
-			return false
-		}
-	}
-	return true
-}
-
-// tokenChar is the character class of TokenModelType: [A-Za-z0-9-_=.].
-var tokenChar = func() (t [256]bool) {
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for _, c := range "-_=." {
-		t[c] = true
-	}
-	return t
-}()
