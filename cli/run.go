@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,10 +12,6 @@ import (
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/scenarios"
 )
-
-// defaultSafeRate is the peak rate (requests/s) allowed against a
-// non-loopback endpoint whose scenario sets no maxRate.
-const defaultSafeRate = 10
 
 func init() {
 	register("run", "run a scenario (default: the built-in smoke scenario on the embedded mock)", runRun)
@@ -116,13 +110,13 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	// Before sharding: the quota is account-wide, so the shards together
+	// are what the ceiling guards.
+	if err := checkRealTargetSafety(plan, o.ackPeak); err != nil {
+		return err
+	}
 	if o.shardN > 1 {
 		shardPlan(plan, o.shardI, o.shardN)
-	}
-	if !plan.Target.Mock {
-		if err := checkRealTargetSafety(plan, o.ackPeak); err != nil {
-			return err
-		}
 	}
 
 	r := &runner{stdio: stdio, opts: o, plan: plan, dir: scenarioDir(sc.Source())}
@@ -184,20 +178,12 @@ func shardPlan(plan *scenarios.Plan, i, n int) {
 // real Cognito quotas are account-wide, so a careless run throttles every
 // application in the account.
 func checkRealTargetSafety(plan *scenarios.Plan, ack bool) error {
-	if isLoopbackURL(plan.Target.URL) {
-		return nil
-	}
-	ceiling := plan.Target.MaxRate
-	if ceiling <= 0 {
-		ceiling = defaultSafeRate
-	}
-	peak := plan.PeakRate()
-	if peak <= ceiling || ack {
+	if !plan.ExceedsSafeRate() || ack {
 		return nil
 	}
 	return usagef("the plan peaks at %.1f requests/s against %s, above the safety ceiling of %.1f requests/s (target.endpoint.maxRate); "+
 		"Cognito's quotas are shared by every pool and application in the account and region (GetUserAttributeVerificationCode's category allows about %.0f requests/s). "+
-		"Lower the rate, raise maxRate in the scenario, or pass --accept-peak-rate", peak, targetLabel(plan), ceiling, plan.Quota.CategoryRPS)
+		"Lower the rate, raise maxRate in the scenario, or pass --accept-peak-rate", plan.PeakRate(), targetLabel(plan), plan.Target.MaxRate, plan.Quota.CategoryRPS)
 }
 
 func targetLabel(plan *scenarios.Plan) string {
@@ -205,22 +191,6 @@ func targetLabel(plan *scenarios.Plan) string {
 		return plan.Target.URL
 	}
 	return "region " + plan.Target.Region
-}
-
-func isLoopbackURL(raw string) bool {
-	if raw == "" {
-		return false
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // endpointURL is where requests go for a non-mock target.

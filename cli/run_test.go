@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,18 +182,30 @@ func TestRunListsBuiltins(t *testing.T) {
 }
 
 func TestRealTargetSafetyCeiling(t *testing.T) {
-	sc := `name: real
+	const sc = `name: real
 target:
-  endpoint: {region: eu-central-1, userPoolId: eu-central-1_AbCdEf123, clientId: abc123, maxRate: 5}
+  endpoint: {region: eu-central-1, userPoolId: eu-central-1_AbCdEf123, clientId: abc123%s}
 tokenPools:
   - {name: t, weight: 1, kind: valid, source: {inline: [a.b.c]}}
 attributes: [{name: email, weight: 1}]
 load:
   stages: [{name: s, duration: 1s, rate: 50}]
 `
-	code, _, stderr := runCLI(t.Context(), t, "run", writeScenario(t, sc), "--out", t.TempDir())
-	if code != ExitUsage || !strings.Contains(stderr, "--accept-peak-rate") {
-		t.Errorf("exit %d, stderr %q; want the run refused with exit 2 naming --accept-peak-rate", code, stderr)
+	tests := []struct {
+		name, maxRate string
+		extra         []string
+	}{
+		{"scenario ceiling", ", maxRate: 5", nil},
+		{"default ceiling", "", nil},
+		// The quota is account-wide: a shard's share does not escape it.
+		{"sharded", ", maxRate: 25", []string{"--shard", "1/4"}},
+	}
+	for _, tt := range tests {
+		args := append([]string{"run", writeScenario(t, fmt.Sprintf(sc, tt.maxRate)), "--out", t.TempDir()}, tt.extra...)
+		code, _, stderr := runCLI(t.Context(), t, args...)
+		if code != ExitUsage || !strings.Contains(stderr, "--accept-peak-rate") {
+			t.Errorf("%s: exit %d, stderr %q; want the run refused with exit 2 naming --accept-peak-rate", tt.name, code, stderr)
+		}
 	}
 }
 

@@ -77,7 +77,7 @@ func (c *compiler) warnings() {
 			c.plan.Warnings = append(c.plan.Warnings, "ClientMetadata variants have no effect on pools without a custom-message trigger ("+strings.Join(c.plan.Target.Pools, ", ")+"); they still exercise request validation and size")
 		}
 	}
-	if !c.plan.Target.Mock && !isLoopback(c.plan.Target.URL) && c.plan.PeakRate() > c.plan.Target.MaxRate {
+	if c.plan.ExceedsSafeRate() {
 		c.plan.Warnings = append(c.plan.Warnings, fmt.Sprintf("peak rate %.4g req/s exceeds the target's maxRate %.4g req/s: a run is refused unless acknowledged", c.plan.PeakRate(), c.plan.Target.MaxRate))
 	}
 }

@@ -74,3 +74,14 @@ func (p *Plan) TokensNeeded() []int {
 	}
 	return out
 }
+
+// Loopback reports whether requests stay on this machine: the embedded
+// mock, or an endpoint on a loopback address.
+func (t Target) Loopback() bool { return t.Mock || isLoopback(t.URL) }
+
+// ExceedsSafeRate reports whether the plan peaks above its target's safety
+// ceiling (MaxRate) against a non-loopback endpoint: such a run is refused
+// unless acknowledged, because Cognito's quotas are account-wide.
+func (p *Plan) ExceedsSafeRate() bool {
+	return !p.Target.Loopback() && p.PeakRate() > p.Target.MaxRate
+}
