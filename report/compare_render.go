@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -36,78 +34,12 @@ func RenderComparisonJSON(w io.Writer, c *Comparison) error {
 	return nil
 }
 
-// ctext accumulates the sections of a text or Markdown comparison.
-type ctext struct {
-	w   *bufio.Writer
-	md  bool
-	err error
-}
-
-func (d *ctext) printf(format string, args ...any) {
-	if d.err == nil {
-		_, d.err = fmt.Fprintf(d.w, format, args...)
-	}
-}
-
-func (d *ctext) heading(title string) {
-	if d.md {
-		d.printf("\n### %s\n\n", title)
-	} else {
-		d.printf("\n%s\n", title)
-	}
-}
-
-func (d *ctext) table(header []string, align []tw.Align, rows [][]string) {
-	if d.err != nil || len(rows) == 0 {
-		return
-	}
-	opts := []tablewriter.Option{
-		// WithConfig replaces the whole configuration, so it goes first.
-		tablewriter.WithConfig(tablewriter.Config{
-			Header: tw.CellConfig{Alignment: tw.CellAlignment{PerColumn: align}},
-			Row:    tw.CellConfig{Alignment: tw.CellAlignment{PerColumn: align}},
-		}),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-	}
-	if d.md {
-		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
-		header = escapeCells(header)
-		for i := range rows {
-			rows[i] = escapeCells(rows[i])
-		}
-	} else {
-		opts = append(opts,
-			tablewriter.WithRenderer(renderer.NewBlueprint()),
-			tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
-		)
-	}
-	t := tablewriter.NewTable(d.w, opts...)
-	hs := make([]any, len(header))
-	for i, h := range header {
-		hs[i] = h
-	}
-	t.Header(hs...)
-	if err := t.Bulk(rows); err != nil {
-		d.err = fmt.Errorf("comparison table %s: %w", header[0], err)
-		return
-	}
-	if err := t.Render(); err != nil {
-		d.err = fmt.Errorf("comparison table %s: %w", header[0], err)
-	}
-}
-
-// escapeCells keeps Markdown cells in their column: the renderer escapes
-// neither pipes nor newlines.
-func escapeCells(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
-	}
-	return out
-}
+// ctext is a text or Markdown comparison: the run report's doc (headings,
+// tables, escaping) with the comparison's own sections.
+type ctext struct{ doc }
 
 func renderComparison(w io.Writer, c *Comparison, md bool) error {
-	d := &ctext{w: bufio.NewWriter(w), md: md}
+	d := &ctext{doc{w: bufio.NewWriter(w), md: md}}
 	d.title(c)
 	d.runs(c)
 	d.heading("Overall")

@@ -63,6 +63,10 @@ func (d *doc) table(header []string, align []tw.Align, rows [][]string) {
 	}
 	if d.md {
 		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+		header = append([]string(nil), header...)
+		for i := range header {
+			header[i] = mdEscape(header[i])
+		}
 		for _, r := range rows {
 			for i := range r {
 				r[i] = mdEscape(r[i])
