@@ -34,7 +34,10 @@ const (
 	minRateSamples = 30
 )
 
-func latencyMetric(name string, q float64, f func(l *Latency) float64) metricDef {
+// latencyMetric compares the statistic name (Latency.Stat), judged from the
+// sample count its quantile q needs.
+func latencyMetric(name string, q float64) metricDef {
+	f := func(l *Latency) float64 { ms, _ := l.Stat(name); return ms }
 	return metricDef{name: name, unit: "ms", kind: kindRelative, minSamples: math.Ceil(tailSamples / (1 - q)),
 		overall: func(s *Summary) float64 { return f(&s.Overall.Latency) },
 		group:   func(g *Group) float64 { return f(&g.Latency) }}
@@ -55,14 +58,14 @@ var metrics = []metricDef{
 	{name: "requests", unit: "count", kind: kindInfo,
 		overall: func(s *Summary) float64 { return float64(s.Totals.Requests) },
 		group:   func(g *Group) float64 { return float64(g.Requests) }},
-	latencyMetric("mean", 0.5, func(l *Latency) float64 { return l.MeanMs }),
-	latencyMetric("p50", 0.5, func(l *Latency) float64 { return l.P50Ms }),
-	latencyMetric("p90", 0.9, func(l *Latency) float64 { return l.P90Ms }),
-	latencyMetric("p95", 0.95, func(l *Latency) float64 { return l.P95Ms }),
-	latencyMetric("p99", 0.99, func(l *Latency) float64 { return l.P99Ms }),
-	latencyMetric("p99.9", 0.999, func(l *Latency) float64 { return l.P999Ms }),
+	latencyMetric("mean", 0.5),
+	latencyMetric("p50", 0.5),
+	latencyMetric("p90", 0.9),
+	latencyMetric("p95", 0.95),
+	latencyMetric("p99", 0.99),
+	latencyMetric("p99.9", 0.999),
 	// The maximum is one request: judge it only where p99.9 is judged.
-	latencyMetric("max", 0.999, func(l *Latency) float64 { return l.MaxMs }),
+	latencyMetric("max", 0.999),
 	fractionMetric("ok_rate", true, func(t *Totals) float64 { return t.OKRate }, func(g *Group) float64 { return g.OKRate }),
 	fractionMetric("throttle_rate", false, func(t *Totals) float64 { return t.ThrottleRate }, func(g *Group) float64 { return g.ThrottleRate }),
 	fractionMetric("error_rate", false, func(t *Totals) float64 { return t.ErrorRate }, func(g *Group) float64 { return g.ErrorRate }),

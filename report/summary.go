@@ -155,6 +155,30 @@ type Latency struct {
 	MaxMs  float64 `json:"max_ms"`
 }
 
+// Stat returns one statistic by the name thresholds and comparison rules
+// use: p50, p90, p95, p99, p99.9, max, mean or min (milliseconds).
+func (l Latency) Stat(name string) (ms float64, ok bool) {
+	switch name {
+	case "p50":
+		return l.P50Ms, true
+	case "p90":
+		return l.P90Ms, true
+	case "p95":
+		return l.P95Ms, true
+	case "p99":
+		return l.P99Ms, true
+	case "p99.9":
+		return l.P999Ms, true
+	case "max":
+		return l.MaxMs, true
+	case "mean":
+		return l.MeanMs, true
+	case "min":
+		return l.MinMs, true
+	}
+	return 0, false
+}
+
 // OutcomeCount is how often one outcome happened.
 type OutcomeCount struct {
 	// Outcome is "ok", a Cognito error type or a transport class.

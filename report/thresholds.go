@@ -149,26 +149,8 @@ func observeLatency(s *Summary, q string, filter map[string]string) (float64, st
 	if g.Requests == 0 {
 		return 0, "no requests matched the filter"
 	}
-	l := g.Latency
-	var ms float64
-	switch q {
-	case "p50":
-		ms = l.P50Ms
-	case "p90":
-		ms = l.P90Ms
-	case "p95":
-		ms = l.P95Ms
-	case "p99":
-		ms = l.P99Ms
-	case "p99.9":
-		ms = l.P999Ms
-	case "max":
-		ms = l.MaxMs
-	case "mean":
-		ms = l.MeanMs
-	case "min":
-		ms = l.MinMs
-	default:
+	ms, ok := g.Latency.Stat(q)
+	if !ok {
 		return 0, fmt.Sprintf("unknown latency statistic %q: use p50, p90, p95, p99, p99.9, max, mean or min", q)
 	}
 	return ms / 1e3, ""
