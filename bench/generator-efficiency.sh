@@ -87,25 +87,9 @@ if ((pin)); then
 	(($(nproc) >= 2)) || die "--pin needs at least 2 CPUs"
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/generator-efficiency.XXXXXX")
-chmod 700 "$work"
-pids=()
-cleanup() {
-	if [[ -n ${ag_old:-} ]]; then echo "$ag_old" 2>/dev/null >/proc/$$/autogroup || true; fi
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-# Under sched_autogroup, nice only ranks processes within one session; sessions compete
-# by their autogroup's nice, so --nice sets that too (put back on exit).
-ag_old=""
-if [[ -n $nice_n && -w /proc/$$/autogroup ]]; then
-	ag_old=$(awk '{print $3}' /proc/$$/autogroup)
-	echo "$nice_n" 2>/dev/null >/proc/$$/autogroup || ag_old=""
-fi
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_setup generator-efficiency
 
 server_prefix=() gen_prefix=()
 if [[ -n $nice_n ]]; then server_prefix=(nice -n "$nice_n") gen_prefix=(nice -n "$nice_n"); fi

@@ -69,21 +69,9 @@ for tool in go jq timeout; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y $tool)"
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/rate-accuracy.XXXXXX")
-chmod 700 "$work"
-cleanup() {
-	if [[ -n ${ag_old:-} ]]; then echo "$ag_old" 2>/dev/null >/proc/$$/autogroup || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-# Under sched_autogroup, nice only ranks processes within one session; sessions compete
-# by their autogroup's nice, so --nice sets that too (put back on exit).
-ag_old=""
-if [[ -n $nice_n && -w /proc/$$/autogroup ]]; then
-	ag_old=$(awk '{print $3}' /proc/$$/autogroup)
-	echo "$nice_n" 2>/dev/null >/proc/$$/autogroup || ag_old=""
-fi
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_setup rate-accuracy
 
 echo "== building (temp dir $work)" >&2
 if [[ -z $cogload_bin ]]; then
