@@ -3,6 +3,7 @@ package report
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -283,4 +284,28 @@ func TestAggregatorConcurrentReaders(t *testing.T) {
 		a.Add(s)
 	}
 	<-done
+}
+
+// TestTargetRateOfAnOverrunRun: a run that could not keep up stretches past
+// its schedule; the target it is judged against is still the schedule's
+// rate, not the planned count spread over the longer window.
+func TestTargetRateOfAnOverrunRun(t *testing.T) {
+	p := testPlan()
+	p.Stages = p.Stages[:1] // 10 s at 10 req/s
+	a := NewAggregator(p, t0)
+	// 50 requests, spread evenly over 25 s.
+	for i := range 50 {
+		a.Add(attack.Sample{Timestamp: t0.Add(time.Duration(i) * 500 * time.Millisecond), Latency: time.Millisecond,
+			Outcome: attack.OutcomeOK})
+	}
+	s, err := a.Summary(RunMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Totals.TargetRate; math.Abs(got-10) > 0.01 {
+		t.Errorf("target rate = %v req/s, want the schedule's 10", got)
+	}
+	if !s.Totals.BehindSchedule || !strings.Contains(s.Totals.BehindNote, "against a target of 10.0/s") {
+		t.Errorf("behind = %v, note %q; want flagged against 10.0/s", s.Totals.BehindSchedule, s.Totals.BehindNote)
+	}
 }

@@ -70,8 +70,10 @@ func (a *Aggregator) Summary(meta RunMeta) (*Summary, error) {
 		from := max(a.first.Sub(a.start), 0)
 		// +1: the request at the window's start is planned too.
 		t.PlannedRequests = round2(a.timeline.planned(from, from+window) + 1)
-		if window > 0 {
-			t.TargetRate = round2((t.PlannedRequests - 1) / window.Seconds())
+		// The rate the schedule asked for over the part of the window it
+		// covers: a run that overran its schedule did not lower the target.
+		if scheduled := min(from+window, a.timeline.end) - from; scheduled > 0 {
+			t.TargetRate = round2((t.PlannedRequests - 1) / scheduled.Seconds())
 		} else {
 			t.TargetRate = a.timeline.rateAt(from)
 		}
