@@ -30,9 +30,6 @@ type Stdio struct {
 	Err io.Writer
 	// Env is the environment as KEY=VALUE pairs.
 	Env []string
-	// Interrupts, when set, delivers later interrupts (after the first one,
-	// which cancels the context) so a second Ctrl-C can exit at once.
-	Interrupts <-chan struct{}
 }
 
 // Getenv looks a variable up in s.Env.
