@@ -28,9 +28,7 @@ type runOpts struct {
 	pools     stringList
 	shard     string
 	ackPeak   bool
-	noLimits  bool
 	format    string
-	mockSeed  int64
 	interval  time.Duration
 	shardI    int
 	shardN    int
