@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/cogload/cogload/cli"
+	"github.com/cogload/cogload/domain"
 )
 
 func main() {
@@ -23,9 +24,9 @@ func main() {
 		cancel()
 		<-sigs
 		fmt.Fprintln(os.Stderr, "cogload: second interrupt, exiting now")
-		os.Exit(cli.ExitInterrupted)
+		os.Exit(int(domain.ExitInterrupted))
 	}()
 	code := cli.Main(ctx, os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: os.Environ()})
 	cancel()
-	os.Exit(code)
+	os.Exit(int(code))
 }

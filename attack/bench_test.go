@@ -10,6 +10,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkRunRate(b *testing.B) {
 	set := setOf(b, plan, toks...)
 	var sent, planned, skipped float64
 	for b.Loop() {
-		stats, err := Run(context.Background(), plan, set, srv.URL, SinkFunc(func(*vegeta.Result, Sample) {}), WithMaxBacklog(backlog))
+		stats, err := Run(context.Background(), plan, set, srv.URL, SinkFunc(func(*vegeta.Result, domain.Sample) {}), WithMaxBacklog(backlog))
 		if err != nil {
 			b.Fatal(err)
 		}

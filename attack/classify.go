@@ -10,17 +10,17 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/cogload/cogload/cognito"
-	"github.com/cogload/cogload/scenarios"
+	"github.com/cogload/cogload/domain"
 )
 
-// Classify returns the outcome of a result: OutcomeOK for 2xx, the Cognito
-// error type of an error answer, OutcomeHTTP for an HTTP error without one,
+// Classify returns the outcome of a result: domain.OutcomeOK for 2xx, the Cognito
+// error type of an error answer, domain.OutcomeHTTP for an HTTP error without one,
 // or a transport class (timeout, conn_refused, conn_reset, other) when no
 // response arrived.
 func Classify(res *vegeta.Result) string {
 	switch {
 	case res.Code >= 200 && res.Code < 300:
-		return OutcomeOK
+		return domain.OutcomeOK
 	case res.Code != 0:
 		// The header is enough and cheaper than decoding the body.
 		if res.Headers != nil {
@@ -31,7 +31,7 @@ func Classify(res *vegeta.Result) string {
 		if typ, _, ok := cognito.ParseError(res.Headers, res.Body); ok {
 			return typ
 		}
-		return OutcomeHTTP
+		return domain.OutcomeHTTP
 	}
 	return classifyTransport(res.Error)
 }
@@ -45,49 +45,37 @@ func classifyTransport(e string) string {
 		strings.Contains(e, "i/o timeout"),
 		strings.Contains(e, "timeout awaiting"),
 		strings.Contains(e, "TLS handshake timeout"):
-		return OutcomeTimeout
+		return domain.OutcomeTimeout
 	case strings.Contains(e, "connection refused"):
-		return OutcomeConnRefused
+		return domain.OutcomeConnRefused
 	case strings.Contains(e, "connection reset"),
 		strings.Contains(e, "broken pipe"),
 		strings.HasSuffix(e, "EOF"),
 		strings.Contains(e, ": EOF"),
 		strings.Contains(e, "server closed idle connection"),
 		strings.Contains(e, "forcibly closed"):
-		return OutcomeConnReset
+		return domain.OutcomeConnReset
 	}
-	return OutcomeOther
-}
-
-// IsTransport reports whether an outcome is a failure below HTTP (or an
-// HTTP error without an error type).
-func IsTransport(outcome string) bool {
-	switch outcome {
-	case OutcomeTimeout, OutcomeConnRefused, OutcomeConnReset, OutcomeOther, OutcomeHTTP:
-		return true
-	}
-	return false
+	return domain.OutcomeOther
 }
 
 // Judge gives an outcome's verdict against a variant's expectation:
 // expected outcomes pass; throttling is throttled whatever the set says;
 // server, delivery and trigger faults and transport failures are
 // operational errors; anything else is a wrong answer (a violation).
-func Judge(outcome string, exp scenarios.Expectation) Verdict {
-	for _, o := range exp.Outcomes {
-		if o == outcome {
-			return VerdictPass
-		}
+func Judge(outcome string, exp domain.Expectation) domain.Verdict {
+	if exp.Allows(outcome) {
+		return domain.VerdictPass
 	}
 	if cognito.IsThrottle(outcome) {
-		return VerdictThrottled
+		return domain.VerdictThrottled
 	}
-	if IsTransport(outcome) {
-		return VerdictError
+	if domain.IsTransport(outcome) {
+		return domain.VerdictError
 	}
 	switch cognito.ClassOf(outcome) {
 	case cognito.ClassServer, cognito.ClassDelivery, cognito.ClassTrigger:
-		return VerdictError
+		return domain.VerdictError
 	}
-	return VerdictViolation
+	return domain.VerdictViolation
 }

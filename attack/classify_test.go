@@ -12,6 +12,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -73,7 +74,7 @@ func TestClassifyReal(t *testing.T) {
 			return serve(t, func(w http.ResponseWriter, r *http.Request) {
 				cognito.WriteJSON(w, "rid", cognito.GetUserAttributeVerificationCodeOutput{})
 			})
-		}, OutcomeOK},
+		}, domain.OutcomeOK},
 		{"cognito error", func() string {
 			return serve(t, func(w http.ResponseWriter, r *http.Request) {
 				cognito.WriteError(w, "rid", cognito.NewError(cognito.ErrNotAuthorized, ""), cognito.StatusObserved)
@@ -97,10 +98,10 @@ func TestClassifyReal(t *testing.T) {
 		}, cognito.ErrInternalError},
 		{"proxy 502", func() string {
 			return serve(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "bad gateway", 502) })
-		}, OutcomeHTTP},
-		{"refused", refused, OutcomeConnRefused},
-		{"reset", func() string { return serve(t, hijack(true)) }, OutcomeConnReset},
-		{"eof", func() string { return serve(t, hijack(false)) }, OutcomeConnReset},
+		}, domain.OutcomeHTTP},
+		{"refused", refused, domain.OutcomeConnRefused},
+		{"reset", func() string { return serve(t, hijack(true)) }, domain.OutcomeConnReset},
+		{"eof", func() string { return serve(t, hijack(false)) }, domain.OutcomeConnReset},
 		{"timeout", func() string {
 			return serve(t, func(w http.ResponseWriter, r *http.Request) {
 				// Reading the body lets the server notice the client
@@ -112,13 +113,13 @@ func TestClassifyReal(t *testing.T) {
 				case <-r.Context().Done():
 				}
 			})
-		}, OutcomeTimeout},
-		{"other", func() string { return "ftp://127.0.0.1:1" }, OutcomeOther}, // unsupported scheme: no network
+		}, domain.OutcomeTimeout},
+		{"other", func() string { return "ftp://127.0.0.1:1" }, domain.OutcomeOther}, // unsupported scheme: no network
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := hitOnce(t, tt.url(), 300*time.Millisecond)
-			if tt.want == OutcomeTimeout {
+			if tt.want == domain.OutcomeTimeout {
 				close(release)
 			}
 			if got := Classify(res); got != tt.want {
@@ -130,15 +131,15 @@ func TestClassifyReal(t *testing.T) {
 
 func TestClassifyStrings(t *testing.T) {
 	for e, want := range map[string]string{
-		`Post "http://h/#v=1": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`: OutcomeTimeout,
-		`Post "http://h/": dial tcp 10.0.0.1:443: i/o timeout`:                                             OutcomeTimeout,
-		`Post "http://h/": dial tcp 127.0.0.1:1: connect: connection refused`:                              OutcomeConnRefused,
-		`Post "http://h/": read tcp 127.0.0.1:5->127.0.0.1:6: read: connection reset by peer`:              OutcomeConnReset,
-		`Post "http://h/": write tcp 127.0.0.1:5->127.0.0.1:6: write: broken pipe`:                         OutcomeConnReset,
-		`Post "http://h/": EOF`:                               OutcomeConnReset,
-		`Post "http://h/": tls: failed to verify certificate`: OutcomeOther,
-		`Post "http://h/": dial tcp: lookup h: no such host`:  OutcomeOther,
-		``: OutcomeOther,
+		`Post "http://h/#v=1": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`: domain.OutcomeTimeout,
+		`Post "http://h/": dial tcp 10.0.0.1:443: i/o timeout`:                                             domain.OutcomeTimeout,
+		`Post "http://h/": dial tcp 127.0.0.1:1: connect: connection refused`:                              domain.OutcomeConnRefused,
+		`Post "http://h/": read tcp 127.0.0.1:5->127.0.0.1:6: read: connection reset by peer`:              domain.OutcomeConnReset,
+		`Post "http://h/": write tcp 127.0.0.1:5->127.0.0.1:6: write: broken pipe`:                         domain.OutcomeConnReset,
+		`Post "http://h/": EOF`:                               domain.OutcomeConnReset,
+		`Post "http://h/": tls: failed to verify certificate`: domain.OutcomeOther,
+		`Post "http://h/": dial tcp: lookup h: no such host`:  domain.OutcomeOther,
+		``: domain.OutcomeOther,
 	} {
 		if got := Classify(&vegeta.Result{Error: e}); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", e, got, want)
@@ -147,29 +148,29 @@ func TestClassifyStrings(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
-	exp := scenarios.Expectation{Outcomes: []string{OutcomeOK, cognito.ErrInvalidParameter}}
-	only := scenarios.Expectation{Outcomes: []string{cognito.ErrNotAuthorized}}
+	exp := domain.Expectation{Outcomes: []string{domain.OutcomeOK, cognito.ErrInvalidParameter}}
+	only := domain.Expectation{Outcomes: []string{cognito.ErrNotAuthorized}}
 	tests := []struct {
 		outcome string
-		exp     scenarios.Expectation
-		want    Verdict
+		exp     domain.Expectation
+		want    domain.Verdict
 	}{
-		{OutcomeOK, exp, VerdictPass},
-		{cognito.ErrInvalidParameter, exp, VerdictPass},
-		{cognito.ErrNotAuthorized, exp, VerdictViolation},
-		{OutcomeOK, only, VerdictViolation}, // a revoked token accepted
-		{cognito.ErrTooManyRequests, exp, VerdictThrottled},
-		{cognito.ErrLimitExceeded, only, VerdictThrottled},
-		{cognito.ErrInternalError, exp, VerdictError},
-		{cognito.ErrCodeDeliveryFailure, exp, VerdictError},
-		{cognito.ErrUserLambdaValidation, exp, VerdictError},
-		{OutcomeTimeout, exp, VerdictError},
-		{OutcomeConnRefused, exp, VerdictError},
-		{OutcomeConnReset, exp, VerdictError},
-		{OutcomeOther, exp, VerdictError},
-		{OutcomeHTTP, exp, VerdictError},
-		{"SomethingNewException", exp, VerdictViolation},
-		{OutcomeTimeout, scenarios.Expectation{Outcomes: []string{OutcomeTimeout}}, VerdictPass},
+		{domain.OutcomeOK, exp, domain.VerdictPass},
+		{cognito.ErrInvalidParameter, exp, domain.VerdictPass},
+		{cognito.ErrNotAuthorized, exp, domain.VerdictViolation},
+		{domain.OutcomeOK, only, domain.VerdictViolation}, // a revoked token accepted
+		{cognito.ErrTooManyRequests, exp, domain.VerdictThrottled},
+		{cognito.ErrLimitExceeded, only, domain.VerdictThrottled},
+		{cognito.ErrInternalError, exp, domain.VerdictError},
+		{cognito.ErrCodeDeliveryFailure, exp, domain.VerdictError},
+		{cognito.ErrUserLambdaValidation, exp, domain.VerdictError},
+		{domain.OutcomeTimeout, exp, domain.VerdictError},
+		{domain.OutcomeConnRefused, exp, domain.VerdictError},
+		{domain.OutcomeConnReset, exp, domain.VerdictError},
+		{domain.OutcomeOther, exp, domain.VerdictError},
+		{domain.OutcomeHTTP, exp, domain.VerdictError},
+		{"SomethingNewException", exp, domain.VerdictViolation},
+		{domain.OutcomeTimeout, domain.Expectation{Outcomes: []string{domain.OutcomeTimeout}}, domain.VerdictPass},
 	}
 	for _, tt := range tests {
 		if got := Judge(tt.outcome, tt.exp); got != tt.want {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/tokens"
@@ -26,10 +27,7 @@ func TestRunAgainstMock(t *testing.T) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	info := s.Info(srv.URL)
-	var users []tokens.Credential
-	for _, c := range s.Credentials() {
-		users = append(users, tokens.Credential{Username: c.Username, Password: c.Password})
-	}
+	users := s.Credentials()
 	mint := func(name string, w float64, k scenarios.TokenKind, size int) scenarios.TokenPool {
 		return scenarios.TokenPool{Name: name, Weight: w, Size: size, Kind: k, Checkout: scenarios.CheckoutRandom, Source: scenarios.TokenSource{Kind: scenarios.SourceMint}}
 	}
@@ -49,7 +47,7 @@ func TestRunAgainstMock(t *testing.T) {
 		case v.Attribute == 1:
 			plan.Variants[i].Expect.Outcomes = []string{cognito.ErrInvalidParameter}
 		default:
-			plan.Variants[i].Expect.Outcomes = []string{OutcomeOK}
+			plan.Variants[i].Expect.Outcomes = []string{domain.OutcomeOK}
 		}
 	}
 	set, err := tokens.Fill(context.Background(), plan, tokens.Env{Endpoint: srv.URL, Region: info.Region, UserPoolID: info.UserPoolID,
@@ -67,15 +65,15 @@ func TestRunAgainstMock(t *testing.T) {
 	if st := stats.Stages[0]; st.Sent+st.Skipped != 150 || uint64(len(rec.samples)) != st.Sent {
 		t.Fatalf("sent %d, recorded %d: %+v", stats.Sent, len(rec.samples), stats.Stages)
 	}
-	byVerdict := map[Verdict]int{}
+	byVerdict := map[domain.Verdict]int{}
 	for _, smp := range rec.samples {
 		byVerdict[smp.Verdict]++
-		if smp.Verdict != VerdictPass {
+		if smp.Verdict != domain.VerdictPass {
 			t.Errorf("variant %d (pool %s, attribute %s): %s is %v", smp.Variant, pools[plan.Variants[smp.Variant].TokenPool].Name,
 				attrs[plan.Variants[smp.Variant].Attribute].Name, smp.Outcome, smp.Verdict)
 		}
 	}
-	if byVerdict[VerdictPass] != len(rec.samples) {
+	if byVerdict[domain.VerdictPass] != len(rec.samples) {
 		t.Errorf("verdicts %v", byVerdict)
 	}
 }
@@ -103,10 +101,7 @@ func TestSmokeScenarioAgainstMock(t *testing.T) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	info := s.Info(srv.URL)
-	var users []tokens.Credential
-	for _, c := range s.Credentials() {
-		users = append(users, tokens.Credential{Username: c.Username, Password: c.Password})
-	}
+	users := s.Credentials()
 	set, err := tokens.Fill(context.Background(), plan, tokens.Env{Endpoint: srv.URL, Region: info.Region, UserPoolID: info.UserPoolID,
 		ClientID: info.ClientID, MockAdmin: true, Users: users, HTTPClient: srv.Client(), Concurrency: 4})
 	if err != nil {
@@ -126,7 +121,7 @@ func TestSmokeScenarioAgainstMock(t *testing.T) {
 		t.Fatalf("stats %+v, %d samples", stats, len(rec.samples))
 	}
 	for _, smp := range rec.samples {
-		if smp.Verdict != VerdictPass {
+		if smp.Verdict != domain.VerdictPass {
 			v := plan.Variants[smp.Variant]
 			t.Errorf("pool %s, attribute %s, metadata %s: %s is %v (expected %v)", plan.TokenPools[v.TokenPool].Name,
 				plan.Attributes[v.Attribute].Name, plan.Metadata[v.Metadata].Name, smp.Outcome, smp.Verdict, v.Expect.Outcomes)

@@ -12,6 +12,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/tokens"
 )
@@ -27,14 +28,14 @@ const DefaultTimeout = 10 * time.Second
 // goroutine. res.Body is nil, res.URL is the bare endpoint and res.Error
 // carries no per-request URL.
 type Sink interface {
-	Record(res *vegeta.Result, s Sample)
+	Record(res *vegeta.Result, s domain.Sample)
 }
 
 // SinkFunc adapts a function to Sink.
-type SinkFunc func(res *vegeta.Result, s Sample)
+type SinkFunc func(res *vegeta.Result, s domain.Sample)
 
 // Record implements Sink.
-func (f SinkFunc) Record(res *vegeta.Result, s Sample) { f(res, s) }
+func (f SinkFunc) Record(res *vegeta.Result, s domain.Sample) { f(res, s) }
 
 // Progress is a snapshot of a running attack for a live progress line.
 type Progress struct {
@@ -304,16 +305,16 @@ func (r *runner) record(res *vegeta.Result, stage int) {
 	}
 	verdict := Judge(outcome, r.plan.Variants[v].Expect)
 	switch verdict {
-	case VerdictPass:
+	case domain.VerdictPass:
 		r.ok++
-	case VerdictThrottled:
+	case domain.VerdictThrottled:
 		r.throttled++
-	case VerdictError:
+	case domain.VerdictError:
 		r.errors++
 	default:
 		r.violations++
 	}
-	s := Sample{
+	s := domain.Sample{
 		Seq:       r.seq,
 		Timestamp: res.Timestamp,
 		Latency:   res.Latency,

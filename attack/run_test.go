@@ -14,6 +14,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -83,12 +84,12 @@ func (f *fakeGUAVC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type recorder struct {
 	t       *testing.T
 	bare    string
-	samples []Sample
+	samples []domain.Sample
 	onCount func(n int)
 	mu      sync.Mutex // only to catch a second goroutine: TryLock fails
 }
 
-func (r *recorder) Record(res *vegeta.Result, s Sample) {
+func (r *recorder) Record(res *vegeta.Result, s domain.Sample) {
 	if !r.mu.TryLock() {
 		r.t.Error("Record called concurrently")
 		return
@@ -120,11 +121,11 @@ func e2ePlan(stages ...scenarios.Stage) (*scenarios.Plan, [][]string) {
 	for i, v := range plan.Variants {
 		switch {
 		case v.TokenPool == 1:
-			plan.Variants[i].Expect = scenarios.Expectation{Outcomes: []string{cognito.ErrNotAuthorized}}
+			plan.Variants[i].Expect = domain.Expectation{Outcomes: []string{cognito.ErrNotAuthorized}}
 		case v.Attribute == 1:
-			plan.Variants[i].Expect = scenarios.Expectation{Outcomes: []string{cognito.ErrInvalidParameter}}
+			plan.Variants[i].Expect = domain.Expectation{Outcomes: []string{cognito.ErrInvalidParameter}}
 		default:
-			plan.Variants[i].Expect = scenarios.Expectation{Outcomes: []string{OutcomeOK}}
+			plan.Variants[i].Expect = domain.Expectation{Outcomes: []string{domain.OutcomeOK}}
 		}
 	}
 	toks := [][]string{{"ok-1", "ok-2", "ok-3"}, {"na-1", "na-2"}, {"ok-9", "th-1", "ie-1", "na-9"}}
@@ -168,7 +169,7 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 	// What the server received per variant equals what the sink got.
 	client := map[string]int{}
-	verdicts := map[Verdict]int{}
+	verdicts := map[domain.Verdict]int{}
 	for _, s := range rec.samples {
 		v := plan.Variants[s.Variant]
 		if s.Stage != 0 && s.Stage != 1 {
@@ -178,7 +179,7 @@ func TestRunEndToEnd(t *testing.T) {
 		if s.Verdict != Judge(s.Outcome, v.Expect) || s.Latency <= 0 || s.Timestamp.IsZero() || s.BytesOut == 0 {
 			t.Errorf("sample %+v", s)
 		}
-		want := map[string]string{"ok": OutcomeOK, "na": cognito.ErrNotAuthorized, "th": cognito.ErrTooManyRequests, "ie": cognito.ErrInternalError}
+		want := map[string]string{"ok": domain.OutcomeOK, "na": cognito.ErrNotAuthorized, "th": cognito.ErrTooManyRequests, "ie": cognito.ErrInternalError}
 		shape := "absent"
 		if !plan.Metadata[v.Metadata].Absent {
 			shape = "empty"
@@ -201,7 +202,7 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("%s: server %d, sink %d", k, n, client[k])
 		}
 	}
-	if verdicts[VerdictPass] == 0 || verdicts[VerdictThrottled] == 0 || verdicts[VerdictError] == 0 {
+	if verdicts[domain.VerdictPass] == 0 || verdicts[domain.VerdictThrottled] == 0 || verdicts[domain.VerdictError] == 0 {
 		t.Errorf("verdicts %v: want passes, throttles and errors", verdicts)
 	}
 	if len(progress) < 3 || !progress[len(progress)-1].Done || progress[len(progress)-1].Sent != stats.Sent {
@@ -256,7 +257,7 @@ func TestRunExhausted(t *testing.T) {
 	plan := testPlan([]scenarios.TokenPool{pool("once", 1, scenarios.CheckoutExclusive)}, oneAttr, []scenarios.MetadataVariant{absent},
 		scenarios.Stage{Kind: scenarios.StageConstant, Duration: time.Second, From: 200},
 		scenarios.Stage{Kind: scenarios.StageConstant, Duration: time.Second, From: 200})
-	plan.Variants[0].Expect.Outcomes = []string{OutcomeOK}
+	plan.Variants[0].Expect.Outcomes = []string{domain.OutcomeOK}
 	toks := make([]string, 30)
 	for i := range toks {
 		toks[i] = "ok-" + string(rune('a'+i%26)) + string(rune('a'+i/26))
@@ -270,7 +271,7 @@ func TestRunExhausted(t *testing.T) {
 		t.Fatalf("exhausted %v, sent %d, recorded %d, stages %d", stats.Exhausted, stats.Sent, len(rec.samples), len(stats.Stages))
 	}
 	for _, s := range rec.samples {
-		if s.Outcome != OutcomeOK {
+		if s.Outcome != domain.OutcomeOK {
 			t.Errorf("outcome %q (the no-targets pseudo-result must not reach the sink)", s.Outcome)
 		}
 	}

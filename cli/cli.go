@@ -11,16 +11,8 @@ import (
 	"io"
 	"sort"
 	"strings"
-)
 
-// Exit codes are a contract, documented in the README.
-const (
-	ExitOK          = 0
-	ExitRuntime     = 1
-	ExitUsage       = 2   // usage or invalid input: scenario, flags, pool config
-	ExitViolations  = 98  // conformance violations / expectation violations
-	ExitThresholds  = 99  // thresholds breached
-	ExitInterrupted = 130 // interrupted; partial results were written
+	"github.com/cogload/cogload/domain"
 )
 
 // Stdio is the process state a command may touch; tests pass their own.
@@ -44,7 +36,7 @@ func (s Stdio) Getenv(key string) string {
 
 // ExitError carries an exit code through the error chain.
 type ExitError struct {
-	Code int
+	Code domain.ExitCode
 	Err  error
 }
 
@@ -58,7 +50,7 @@ func (e *ExitError) Error() string {
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // usageErr marks err as bad usage or invalid input (exit 2).
-func usageErr(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
+func usageErr(err error) error { return &ExitError{Code: domain.ExitUsage, Err: err} }
 
 func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(format, args...)) }
 
@@ -75,7 +67,7 @@ func register(name, summary string, run func(ctx context.Context, args []string,
 
 // Main runs cogload with args (without the program name) and returns the
 // process exit code.
-func Main(ctx context.Context, args []string, stdio Stdio) int {
+func Main(ctx context.Context, args []string, stdio Stdio) domain.ExitCode {
 	if stdio.Out == nil {
 		stdio.Out = io.Discard
 	}
@@ -85,26 +77,26 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdio.Err)
 		if len(args) == 0 {
-			return ExitUsage
+			return domain.ExitUsage
 		}
-		return ExitOK
+		return domain.ExitOK
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stdio.Err, "cogload: unknown command %q\n\n", args[0])
 		printUsage(stdio.Err)
-		return ExitUsage
+		return domain.ExitUsage
 	}
 	err := cmd.run(ctx, args[1:], stdio)
 	return exitCode(err, stdio.Err)
 }
 
-func exitCode(err error, stderr io.Writer) int {
+func exitCode(err error, stderr io.Writer) domain.ExitCode {
 	if err == nil {
-		return ExitOK
+		return domain.ExitOK
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
+		return domain.ExitOK
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
@@ -114,7 +106,7 @@ func exitCode(err error, stderr io.Writer) int {
 		return ee.Code
 	}
 	fmt.Fprintf(stderr, "cogload: %v\n", err)
-	return ExitRuntime
+	return domain.ExitRuntime
 }
 
 func printUsage(w io.Writer) {
@@ -149,7 +141,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &ExitError{Code: ExitUsage} // flag already printed the message
+			return nil, &ExitError{Code: domain.ExitUsage} // flag already printed the message
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/report"
 )
 
@@ -123,7 +124,7 @@ Flags:`)
 				n++
 			}
 		}
-		return &ExitError{Code: ExitThresholds, Err: fmt.Errorf("compare: %d of %d regression rule checks breached", n, len(c.Rules))}
+		return &ExitError{Code: domain.ExitThresholds, Err: fmt.Errorf("compare: %d of %d regression rule checks breached", n, len(c.Rules))}
 	}
 	return nil
 }

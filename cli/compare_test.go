@@ -12,7 +12,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/report"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -25,7 +25,7 @@ func comparePlan() *scenarios.Plan {
 		Attributes: []scenarios.Attribute{{Name: "email", Weight: 1}},
 		Metadata:   []scenarios.MetadataVariant{{Name: "none", Weight: 1, Absent: true}},
 		Variants: []scenarios.Variant{{Index: 0, Weight: 1,
-			Expect: scenarios.Expectation{Outcomes: []string{attack.OutcomeOK}, Derived: true}}},
+			Expect: domain.Expectation{Outcomes: []string{domain.OutcomeOK}, Derived: true}}},
 		Stages: []scenarios.Stage{{Name: "steady", Kind: scenarios.StageConstant, Duration: 10 * time.Second, From: 40, To: 40}},
 	}
 }
@@ -43,9 +43,9 @@ func writeCompareArchive(t *testing.T, root, pool string, latScale float64, thro
 	for i := range 400 {
 		ts := start.Add(time.Duration(i) * 25 * time.Millisecond)
 		lat := time.Duration(float64(10*time.Millisecond+time.Duration(i%10)*time.Millisecond) * latScale)
-		s := attack.Sample{Seq: uint64(i), Timestamp: ts, Latency: lat, Code: 200, Outcome: attack.OutcomeOK, Verdict: attack.VerdictPass}
+		s := domain.Sample{Seq: uint64(i), Timestamp: ts, Latency: lat, Code: 200, Outcome: domain.OutcomeOK, Verdict: domain.VerdictPass}
 		if throttleEvery > 0 && i%throttleEvery == 0 {
-			s.Code, s.Outcome, s.Verdict = 400, "TooManyRequestsException", attack.VerdictThrottled
+			s.Code, s.Outcome, s.Verdict = 400, "TooManyRequestsException", domain.VerdictThrottled
 		}
 		w.Record(&vegeta.Result{Timestamp: ts, Latency: lat, Code: s.Code, Method: "POST", URL: "http://127.0.0.1/#v=0"}, s)
 	}
@@ -55,7 +55,7 @@ func writeCompareArchive(t *testing.T, root, pool string, latScale float64, thro
 	return w.Dir()
 }
 
-func compareCLI(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
+func compareCLI(t *testing.T, env []string, args ...string) (code domain.ExitCode, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Main(context.Background(), args, Stdio{Out: &out, Err: &errb, Env: env})
@@ -87,7 +87,7 @@ func TestCompareCommand(t *testing.T) {
 		name       string
 		env        []string
 		args       []string
-		code       int
+		code       domain.ExitCode
 		stdout     []string // substrings
 		stderr     []string
 		wantNoFail bool
@@ -95,7 +95,7 @@ func TestCompareCommand(t *testing.T) {
 		{name: "wobble passes the rules", args: []string{"compare", base, same, "--fail-on", "p99>+10%", "--fail-on", "throttle_rate>+1pp"},
 			code: 0, stdout: []string{"within noise", "no breach in 2 checks", "same"}},
 		{name: "clear regression exits 99", args: []string{"compare", base, slow, "--fail-on", "p99>+10%", "--fail-on", "throttle_rate>+1pp"},
-			code: ExitThresholds, stdout: []string{"regression", "2 of 2 checks BREACHED"}, stderr: []string{"2 of 2 regression rule checks breached"}},
+			code: domain.ExitThresholds, stdout: []string{"regression", "2 of 2 checks BREACHED"}, stderr: []string{"2 of 2 regression rule checks breached"}},
 		{name: "improvement is not a regression", args: []string{"compare", "--baseline", slow, base, "--fail-on", "p99>+10%"},
 			code: 0, stdout: []string{"improvement"}},
 		{name: "several baselines", args: []string{"compare", "--baseline", base, "--baseline", same, slow, "--format", "json"},
@@ -107,21 +107,21 @@ func TestCompareCommand(t *testing.T) {
 		{name: "labels", args: []string{"compare", base, slow, "--label", "v1.2", "--label", "v1.3"},
 			code: 0, stdout: []string{"Δ v1.3"}},
 		{name: "bad rule", args: []string{"compare", base, slow, "--fail-on", "p99>+10"},
-			code: ExitUsage, stderr: []string{"--fail-on", `"p99>+10"`, "+X%"}},
+			code: domain.ExitUsage, stderr: []string{"--fail-on", `"p99>+10"`, "+X%"}},
 		{name: "unknown metric", args: []string{"compare", base, slow, "--fail-on", "p98>+10%"},
-			code: ExitUsage, stderr: []string{"unknown metric \"p98\""}},
+			code: domain.ExitUsage, stderr: []string{"unknown metric \"p98\""}},
 		{name: "bad noise", args: []string{"compare", base, slow, "--noise", "5"},
-			code: ExitUsage, stderr: []string{"--noise \"5\"", "X%"}},
+			code: domain.ExitUsage, stderr: []string{"--noise \"5\"", "X%"}},
 		{name: "bad format", args: []string{"compare", base, slow, "--format", "xml"},
-			code: ExitUsage, stderr: []string{"--format \"xml\""}},
+			code: domain.ExitUsage, stderr: []string{"--format \"xml\""}},
 		{name: "one run", args: []string{"compare", base},
-			code: ExitUsage, stderr: []string{"need at least two runs"}},
+			code: domain.ExitUsage, stderr: []string{"need at least two runs"}},
 		{name: "label count", args: []string{"compare", base, slow, "--label", "x"},
-			code: ExitUsage, stderr: []string{"--label given 1 times for 2 runs"}},
+			code: domain.ExitUsage, stderr: []string{"--label given 1 times for 2 runs"}},
 		{name: "missing archive", args: []string{"compare", base, filepath.Join(root, "nope")},
-			code: ExitUsage, stderr: []string{"nope"}},
+			code: domain.ExitUsage, stderr: []string{"nope"}},
 		{name: "other schema major", args: []string{"compare", base, v2dir},
-			code: ExitUsage, stderr: []string{v2dir, "summary.json", "cogload.summary/v2"}},
+			code: domain.ExitUsage, stderr: []string{v2dir, "summary.json", "cogload.summary/v2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cogload/cogload/conformance"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -105,7 +106,7 @@ Flags:`)
 		if err != nil {
 			if ctx.Err() != nil {
 				// Provision already removed what it had made.
-				return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted while provisioning: %w", err)}
+				return &ExitError{Code: domain.ExitInterrupted, Err: fmt.Errorf("interrupted while provisioning: %w", err)}
 			}
 			return err
 		}
@@ -178,9 +179,9 @@ Flags:`)
 	}
 	switch {
 	case ctx.Err() != nil:
-		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: the remaining cases were skipped")}
+		return &ExitError{Code: domain.ExitInterrupted, Err: errors.New("interrupted: the remaining cases were skipped")}
 	case !rep.OK():
-		return &ExitError{Code: ExitViolations, Err: fmt.Errorf("%d of %d cases that ran do not conform", rep.Failed, rep.Passed+rep.Failed)}
+		return &ExitError{Code: domain.ExitViolations, Err: fmt.Errorf("%d of %d cases that ran do not conform", rep.Failed, rep.Passed+rep.Failed)}
 	}
 	return nil
 }
@@ -232,11 +233,7 @@ func discoverMock(ctx context.Context, endpoint string) (*conformance.Target, er
 }
 
 func toMockInfo(in mock.Info) conformance.MockInfo {
-	mi := conformance.MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID}
-	for _, u := range in.Users {
-		mi.Users = append(mi.Users, conformance.MockUser(u.Username, u.Password, u.Email, u.PhoneNumber))
-	}
-	return mi
+	return conformance.MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID, Users: in.Users}
 }
 
 // startConformMock serves the built-in email-default pool and one mock per

@@ -13,10 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
-func conform(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func conform(t *testing.T, args ...string) (code domain.ExitCode, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -28,7 +29,7 @@ func conform(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func TestConformEmbeddedMockPasses(t *testing.T) {
 	junit := filepath.Join(t.TempDir(), "junit.xml")
 	code, out, errs := conform(t, "--junit", junit)
-	if code != ExitOK {
+	if code != domain.ExitOK {
 		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errs)
 	}
 	if !strings.Contains(out, "CONFORMS") || strings.Contains(out, "FAIL ") {
@@ -55,18 +56,18 @@ func TestConformFlags(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		args []string
-		code int
+		code domain.ExitCode
 		want string
 	}{
-		{[]string{"--list"}, ExitOK, "auth.tampered-signature"},
-		{[]string{"--list", "--run", `^limits\.`}, ExitOK, "3 cases"},
-		{[]string{"--run", "("}, ExitUsage, "--run"},
-		{[]string{"--run", "^nothing$"}, ExitUsage, "matches no case"},
-		{[]string{"--status-mode", "loud"}, ExitUsage, "--status-mode"},
-		{[]string{"--region", "eu-central-1"}, ExitUsage, "--target-file or --provision"},
-		{[]string{"--target-file", bad}, ExitUsage, "surprise"},
-		{[]string{"--target-file", bad, "--provision"}, ExitUsage, "exclude"},
-		{[]string{"extra"}, ExitUsage, "no arguments"},
+		{[]string{"--list"}, domain.ExitOK, "auth.tampered-signature"},
+		{[]string{"--list", "--run", `^limits\.`}, domain.ExitOK, "3 cases"},
+		{[]string{"--run", "("}, domain.ExitUsage, "--run"},
+		{[]string{"--run", "^nothing$"}, domain.ExitUsage, "matches no case"},
+		{[]string{"--status-mode", "loud"}, domain.ExitUsage, "--status-mode"},
+		{[]string{"--region", "eu-central-1"}, domain.ExitUsage, "--target-file or --provision"},
+		{[]string{"--target-file", bad}, domain.ExitUsage, "surprise"},
+		{[]string{"--target-file", bad, "--provision"}, domain.ExitUsage, "exclude"},
+		{[]string{"extra"}, domain.ExitUsage, "no arguments"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errs := conform(t, tc.args...)
@@ -93,7 +94,7 @@ func TestConformEndpointReportsViolations(t *testing.T) {
 	}))
 	defer ts.Close()
 	code, out, errs := conform(t, "--endpoint", ts.URL, "--run", `^protocol\.request-id`, "--json")
-	if code != ExitViolations {
+	if code != domain.ExitViolations {
 		t.Fatalf("exit %d, want 98\n%s\n%s", code, out, errs)
 	}
 	if !strings.Contains(out, `"id": "protocol.request-id-success"`) || !strings.Contains(out, `"verdict": "fail"`) {
@@ -114,7 +115,7 @@ func (d dropRequestID) Write(b []byte) (int, error) { return d.ResponseWriter.Wr
 
 func TestConformListJSON(t *testing.T) {
 	code, out, errs := conform(t, "--list", "--json", "--run", `^auth\.garbage$`, "--status-mode", "model")
-	if code != ExitOK {
+	if code != domain.ExitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	if !strings.Contains(out, `"requests": "GUAVC with AccessToken \"notajwt\""`) || !strings.Contains(out, `"expected": "403 NotAuthorizedException`) {
@@ -137,7 +138,7 @@ func TestConformProvisionRemovesWhatItMade(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	code, out, errs := conform(t, "--provision", "--endpoint", ts.URL, "--region", "us-east-1", "--run", `^(attributes\.(email|missing-phone)|auth\.revoked-admin-sign-out)$`)
-	if code != ExitOK {
+	if code != domain.ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	created, removed := map[string]bool{}, map[string]bool{}
@@ -212,7 +213,7 @@ func TestConformProvisionInterrupted(t *testing.T) {
 	errw := &cancelOn{marker: "created user conform-both-8", cancel: cancel}
 	var out bytes.Buffer
 	code := Main(ctx, []string{"conform", "--provision", "--endpoint", ts.URL, "--region", "us-east-1"}, Stdio{Out: &out, Err: errw})
-	if code != ExitInterrupted {
+	if code != domain.ExitInterrupted {
 		t.Fatalf("exit %d, want 130\n%s\n%s", code, out.String(), errw.buf.String())
 	}
 	if !strings.Contains(errw.buf.String(), "removed user-pool") {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -22,7 +23,7 @@ func TestMockServesAndStops(t *testing.T) {
 	defer cancel()
 	pr, pw := io.Pipe()
 	var stderr bytes.Buffer
-	done := make(chan int, 1)
+	done := make(chan domain.ExitCode, 1)
 	go func() {
 		done <- Main(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--config", "email-ses", "--seed", "3", "--no-limits"}, Stdio{Out: pw, Err: &stderr})
 		pw.Close()
@@ -59,7 +60,7 @@ func TestMockServesAndStops(t *testing.T) {
 	cancel()
 	select {
 	case code := <-done:
-		if code != ExitOK {
+		if code != domain.ExitOK {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 	case <-time.After(10 * time.Second):
@@ -85,7 +86,7 @@ func TestMockBadInput(t *testing.T) {
 	} {
 		var stderr bytes.Buffer
 		code := Main(context.Background(), tc.args, Stdio{Out: io.Discard, Err: &stderr})
-		if code != ExitUsage || !strings.Contains(stderr.String(), tc.want) {
+		if code != domain.ExitUsage || !strings.Contains(stderr.String(), tc.want) {
 			t.Fatalf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr.String(), tc.want)
 		}
 	}

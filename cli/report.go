@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/report"
 )
 
@@ -66,8 +67,8 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	if *check {
-		if code := report.ExitStatus(s); code != ExitOK {
-			return &ExitError{Code: code, Err: fmt.Errorf("report: run status %d (%s)", code, statusWord(code))}
+		if code := report.ExitStatus(s); code != domain.ExitOK {
+			return &ExitError{Code: code, Err: fmt.Errorf("report: run status %s", code)}
 		}
 	}
 	return nil
@@ -91,16 +92,4 @@ func renderTo(path string, stdout io.Writer, format string, s *report.Summary) e
 		err = cerr
 	}
 	return err
-}
-
-func statusWord(code int) string {
-	switch code {
-	case ExitViolations:
-		return "violations"
-	case ExitThresholds:
-		return "thresholds breached"
-	case ExitInterrupted:
-		return "interrupted"
-	}
-	return "failed"
 }

@@ -12,7 +12,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/report"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -23,7 +23,7 @@ func reportTestPlan(hash string) *scenarios.Plan {
 		TokenPools: []scenarios.TokenPool{{Name: "valid", Weight: 1, Kind: scenarios.KindValid}},
 		Attributes: []scenarios.Attribute{{Name: "email", Weight: 1}},
 		Metadata:   []scenarios.MetadataVariant{{Name: "none", Weight: 1, Absent: true}},
-		Variants:   []scenarios.Variant{{Weight: 1, Expect: scenarios.Expectation{Outcomes: []string{"ok"}}}},
+		Variants:   []scenarios.Variant{{Weight: 1, Expect: domain.Expectation{Outcomes: []string{"ok"}}}},
 		Stages:     []scenarios.Stage{{Name: "main", Kind: scenarios.StageConstant, Duration: 2 * time.Second, From: 10, To: 10}},
 		Timeout:    time.Second,
 		Thresholds: []scenarios.Threshold{{Expr: "latency.p99 < 1s", Metric: "latency.p99", Op: "<", Value: 1}},
@@ -40,10 +40,10 @@ func writeReportArchive(t *testing.T, root, hash, shard string, n int, violation
 		t.Fatal(err)
 	}
 	for i := range n {
-		s := attack.Sample{Seq: uint64(i), Timestamp: start.Add(time.Duration(i) * 100 * time.Millisecond),
+		s := domain.Sample{Seq: uint64(i), Timestamp: start.Add(time.Duration(i) * 100 * time.Millisecond),
 			Latency: time.Duration(i+1) * time.Millisecond, Code: 200, Outcome: "ok"}
 		if violations && i%7 == 0 {
-			s.Outcome, s.Code, s.Verdict = "NotAuthorizedException", 400, attack.VerdictViolation
+			s.Outcome, s.Code, s.Verdict = "NotAuthorizedException", 400, domain.VerdictViolation
 		}
 		w.Record(&vegeta.Result{Seq: s.Seq, Timestamp: s.Timestamp, Latency: s.Latency, Code: s.Code}, s)
 	}
@@ -53,7 +53,7 @@ func writeReportArchive(t *testing.T, root, hash, shard string, n int, violation
 	return w.Dir()
 }
 
-func reportCLI(t *testing.T, args ...string) (int, string, string) {
+func reportCLI(t *testing.T, args ...string) (domain.ExitCode, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), args, Stdio{Out: &out, Err: &errb})
@@ -102,7 +102,7 @@ func TestReportMergesShards(t *testing.T) {
 		t.Errorf("re-render merged archive: exit %d\n%s", code, out)
 	}
 	// --check turns the merged run's violations into exit 98.
-	if code, _, errs := reportCLI(t, "report", "--check", a, b); code != ExitViolations || !strings.Contains(errs, "violations") {
+	if code, _, errs := reportCLI(t, "report", "--check", a, b); code != domain.ExitViolations || !strings.Contains(errs, "violations") {
 		t.Errorf("--check: exit %d, stderr %q", code, errs)
 	}
 	if code, _, _ := reportCLI(t, "report", "--check", a); code != 0 {
@@ -138,8 +138,8 @@ func TestReportErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := reportCLI(t, tc.args...)
-			if code != ExitUsage {
-				t.Errorf("exit %d, want %d (stderr %q)", code, ExitUsage, errs)
+			if code != domain.ExitUsage {
+				t.Errorf("exit %d, want %d (stderr %q)", code, domain.ExitUsage, errs)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(errs, w) {

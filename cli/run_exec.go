@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/report"
 	"github.com/cogload/cogload/scenarios"
@@ -51,7 +52,7 @@ func (r *runner) runAll(ctx context.Context) error {
 		runs = append(runs, pr)
 	}
 	if len(runs) == 0 {
-		return &ExitError{Code: ExitInterrupted, Err: errInterruptedBeforeStart}
+		return &ExitError{Code: domain.ExitInterrupted, Err: errInterruptedBeforeStart}
 	}
 	if len(runs) > 1 && !r.opts.quiet {
 		if err := r.printComparison(runs); err != nil {
@@ -64,17 +65,14 @@ func (r *runner) runAll(ctx context.Context) error {
 // runsExit folds the runs' exit statuses: an interrupt wins, then
 // violations, then breached thresholds.
 func runsExit(runs []poolRun) error {
-	worst := ExitOK
-	rank := map[int]int{ExitOK: 0, ExitThresholds: 1, ExitViolations: 2, ExitInterrupted: 3}
-	for _, pr := range runs {
-		if st := pr.summary.Run.ExitStatus; rank[st] > rank[worst] {
-			worst = st
-		}
+	codes := make([]domain.ExitCode, len(runs))
+	for i, pr := range runs {
+		codes[i] = pr.summary.Run.ExitStatus
 	}
-	if worst == ExitOK {
-		return nil
+	if worst := domain.Worst(codes...); worst != domain.ExitOK {
+		return &ExitError{Code: worst}
 	}
-	return &ExitError{Code: worst}
+	return nil
 }
 
 func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) {
@@ -102,7 +100,7 @@ func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) 
 			if r.opts.shardN > 1 && i%r.opts.shardN != r.opts.shardI-1 {
 				continue // disjoint users per shard
 			}
-			env.Users = append(env.Users, tokens.Credential{Username: c.Username, Password: c.Password})
+			env.Users = append(env.Users, c)
 		}
 	} else {
 		endpoint = endpointURL(plan.Target)
@@ -117,7 +115,7 @@ func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) 
 	set, err := tokens.Fill(ctx, plan, env)
 	if err != nil {
 		if ctx.Err() != nil {
-			return poolRun{}, &ExitError{Code: ExitInterrupted, Err: errInterruptedBeforeStart}
+			return poolRun{}, &ExitError{Code: domain.ExitInterrupted, Err: errInterruptedBeforeStart}
 		}
 		return poolRun{}, fmt.Errorf("prepare tokens: %w", err)
 	}

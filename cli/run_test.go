@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -50,7 +51,7 @@ func writeScenario(t *testing.T, body string) string {
 	return p
 }
 
-func runCLI(ctx context.Context, t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCLI(ctx context.Context, t *testing.T, args ...string) (code domain.ExitCode, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Main(ctx, args, Stdio{Out: &out, Err: &errb, Env: []string{}})
@@ -85,7 +86,7 @@ func TestRunEndToEndOnMock(t *testing.T) {
 	code := Main(t.Context(), []string{"run", writeScenario(t, shortScenario), "--out", out},
 		Stdio{Out: &outb, Err: &errb, Env: []string{"GITHUB_STEP_SUMMARY=" + stepSummary}})
 	stdout, stderr := outb.String(), errb.String()
-	if code != ExitOK {
+	if code != domain.ExitOK {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	dir := onlyArchive(t, out)
@@ -132,20 +133,20 @@ func TestRunInterruptedKeepsReportableArchive(t *testing.T) {
 	timer := time.AfterFunc(1500*time.Millisecond, cancel)
 	defer timer.Stop()
 	code, stdout, stderr := runCLI(ctx, t, "run", writeScenario(t, slow), "--out", out, "--quiet")
-	if code != ExitInterrupted {
-		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitInterrupted, stdout, stderr)
+	if code != domain.ExitInterrupted {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, domain.ExitInterrupted, stdout, stderr)
 	}
 	dir := onlyArchive(t, out)
 	var run struct {
-		Interrupted bool `json:"interrupted"`
-		ExitStatus  int  `json:"exit_status"`
+		Interrupted bool            `json:"interrupted"`
+		ExitStatus  domain.ExitCode `json:"exit_status"`
 	}
 	readJSON(t, filepath.Join(dir, "run.json"), &run)
-	if !run.Interrupted || run.ExitStatus != ExitInterrupted {
+	if !run.Interrupted || run.ExitStatus != domain.ExitInterrupted {
 		t.Errorf("run.json: interrupted=%v exit_status=%d, want true/130", run.Interrupted, run.ExitStatus)
 	}
 	code, stdout, stderr = runCLI(context.Background(), t, "report", dir)
-	if code != ExitOK || !strings.Contains(strings.ToLower(stdout), "interrupted") {
+	if code != domain.ExitOK || !strings.Contains(strings.ToLower(stdout), "interrupted") {
 		t.Errorf("cogload report on the interrupted archive: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	assertNoSecrets(t, dir)
@@ -166,7 +167,7 @@ func TestRunUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t.Context(), t, tt.args...)
-		if code != ExitUsage || !strings.Contains(stderr, tt.want) {
+		if code != domain.ExitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 mentioning %q", tt.name, code, stderr, tt.want)
 		}
 	}
@@ -203,7 +204,7 @@ load:
 	for _, tt := range tests {
 		args := append([]string{"run", writeScenario(t, fmt.Sprintf(sc, tt.maxRate)), "--out", t.TempDir()}, tt.extra...)
 		code, _, stderr := runCLI(t.Context(), t, args...)
-		if code != ExitUsage || !strings.Contains(stderr, "--accept-peak-rate") {
+		if code != domain.ExitUsage || !strings.Contains(stderr, "--accept-peak-rate") {
 			t.Errorf("%s: exit %d, stderr %q; want the run refused with exit 2 naming --accept-peak-rate", tt.name, code, stderr)
 		}
 	}
@@ -272,7 +273,7 @@ func TestRunRefusesEveryBrokenScenario(t *testing.T) {
 		// The goldens name the file relative to the scenarios package.
 		want := strings.ReplaceAll(strings.TrimSpace(string(golden)), "testdata/broken/", "../scenarios/testdata/broken/")
 		first, _, _ := strings.Cut(want, "\n")
-		if code != ExitUsage || !strings.Contains(stderr, first) {
+		if code != domain.ExitUsage || !strings.Contains(stderr, first) {
 			t.Errorf("%s: exit %d; stderr:\n%s\nwant exit 2 with:\n%s", f, code, stderr, first)
 		}
 		if entries, _ := os.ReadDir(out); len(entries) != 0 {

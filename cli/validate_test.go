@@ -9,9 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cogload/cogload/domain"
 )
 
-func validateCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func validateCLI(t *testing.T, args ...string) (code domain.ExitCode, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Main(context.Background(), args, Stdio{Out: &out, Err: &errb})
@@ -32,18 +34,18 @@ func TestValidateExitCodes(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
-		code     int
+		code     domain.ExitCode
 		out, err string
 	}{
-		{"builtin", []string{"validate", "smoke"}, ExitOK, "Scenario smoke", ""},
-		{"overrides", []string{"validate", "--rate", "20", "--duration", "30s", "--pool", "sms,email-ses", "smoke"}, ExitOK, "Total: 600 requests over 30s, peak 20 req/s", ""},
-		{"semantic error", []string{"validate", bad}, ExitUsage, "", regexp.QuoteMeta(bad) + `:3:23: tokenPools\[0\]\.weight: weight must be > 0`},
-		{"unknown field", []string{"validate", typo}, ExitUsage, "", regexp.QuoteMeta(typo) + `:2:1: tokenpools: unknown field "tokenpools" \(did you mean "tokenPools"\?`},
-		{"missing file", []string{"validate", filepath.Join(dir, "none.yaml")}, ExitUsage, "", "no such file"},
-		{"unknown builtin", []string{"validate", "smok"}, ExitUsage, "", `did you mean "smoke"`},
-		{"no argument", []string{"validate"}, ExitUsage, "", "validate takes one scenario"},
-		{"bad pool flag", []string{"validate", "--pool", "nope", "smoke"}, ExitUsage, "", `--pool: unknown pool configuration "nope"`},
-		{"bad flag", []string{"validate", "--nope", "smoke"}, ExitUsage, "", "flag provided but not defined"},
+		{"builtin", []string{"validate", "smoke"}, domain.ExitOK, "Scenario smoke", ""},
+		{"overrides", []string{"validate", "--rate", "20", "--duration", "30s", "--pool", "sms,email-ses", "smoke"}, domain.ExitOK, "Total: 600 requests over 30s, peak 20 req/s", ""},
+		{"semantic error", []string{"validate", bad}, domain.ExitUsage, "", regexp.QuoteMeta(bad) + `:3:23: tokenPools\[0\]\.weight: weight must be > 0`},
+		{"unknown field", []string{"validate", typo}, domain.ExitUsage, "", regexp.QuoteMeta(typo) + `:2:1: tokenpools: unknown field "tokenpools" \(did you mean "tokenPools"\?`},
+		{"missing file", []string{"validate", filepath.Join(dir, "none.yaml")}, domain.ExitUsage, "", "no such file"},
+		{"unknown builtin", []string{"validate", "smok"}, domain.ExitUsage, "", `did you mean "smoke"`},
+		{"no argument", []string{"validate"}, domain.ExitUsage, "", "validate takes one scenario"},
+		{"bad pool flag", []string{"validate", "--pool", "nope", "smoke"}, domain.ExitUsage, "", `--pool: unknown pool configuration "nope"`},
+		{"bad flag", []string{"validate", "--nope", "smoke"}, domain.ExitUsage, "", "flag provided but not defined"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +75,7 @@ func TestValidateJSON(t *testing.T) {
 	}
 	for _, args := range [][]string{{"validate", "--json", path}, {"validate", path}} {
 		code, out, errOut := validateCLI(t, args...)
-		if code != ExitOK {
+		if code != domain.ExitOK {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
 		if strings.Contains(out, "dG9wLXNlY3JldA") {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 // cdd decodes CodeDeliveryDetails from a success body.
@@ -70,7 +71,7 @@ func destination(attr, medium string, re *regexp.Regexp, want *string) func(o *O
 
 // guavcUser signs in a user who has (want) or lacks the attribute has and
 // requests a code for attr.
-func guavcUser(has string, want bool, attr string, remember func(User)) func(ctx context.Context, h *harness) (*Observation, error) {
+func guavcUser(has string, want bool, attr string, remember func(domain.Credential)) func(ctx context.Context, h *harness) (*Observation, error) {
 	return func(ctx context.Context, h *harness) (*Observation, error) {
 		u, err := h.userFor(ctx, has, want)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 func deliveryCases() []Case {
@@ -25,7 +26,7 @@ func deliveryCases() []Case {
 			Requests: "GUAVC email for a user with an email",
 			Expect: Expect{Shape: "Destination ~ /^.\\*\\*\\*@.\\*\\*\\*$/ and == mask(email)",
 				check: destination("email", cognito.MediumEmail, emailMaskRE, &email)},
-			run: guavcUser("email", true, "email", func(u User) { email = cognito.MaskEmail(u.Email) }),
+			run: guavcUser("email", true, "email", func(u domain.Credential) { email = cognito.MaskEmail(u.Email) }),
 		},
 		{
 			ID: "delivery.phone-mask", Area: AreaDelivery, Source: Source{FromObserved, "[F1] §4.5"}, Needs: tok,
@@ -33,7 +34,7 @@ func deliveryCases() []Case {
 			Requests: "GUAVC phone_number for a user with a phone number",
 			Expect: Expect{Shape: "Destination ~ /^\\+\\*+[0-9]{4}$/ and == mask(phone)",
 				check: destination("phone_number", cognito.MediumSMS, phoneMaskRE, &phone)},
-			run: guavcUser("phone_number", true, "phone_number", func(u User) { phone = cognito.MaskPhone(u.Phone) }),
+			run: guavcUser("phone_number", true, "phone_number", func(u domain.Credential) { phone = cognito.MaskPhone(u.PhoneNumber) }),
 		},
 		{
 			ID: "delivery.sent-to-attribute", Area: AreaDelivery, Source: Source{FromDocs, "[I16] code goes to the current value"},

@@ -9,6 +9,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 // TriggerSourceGUAVC is the custom-message trigger source for a code the
@@ -122,7 +123,7 @@ func triggerCases() []Case {
 
 // verifyRoundTrip requests a code for attr, reads it from the outbox and
 // verifies it; it returns the code.
-func (h *harness) verifyRoundTrip(ctx context.Context, u User, tk tokens, attr string) (string, error) {
+func (h *harness) verifyRoundTrip(ctx context.Context, u domain.Credential, tk tokens, attr string) (string, error) {
 	code, err := h.requestCode(ctx, u, tk, attr)
 	if err != nil {
 		return "", err
@@ -136,7 +137,7 @@ func (h *harness) verifyRoundTrip(ctx context.Context, u User, tk tokens, attr s
 }
 
 // requestCode calls GUAVC for attr and returns the newest delivered code.
-func (h *harness) requestCode(ctx context.Context, u User, tk tokens, attr string) (string, error) {
+func (h *harness) requestCode(ctx context.Context, u domain.Credential, tk tokens, attr string) (string, error) {
 	o, err := h.main.guavc(ctx, tk.Access, attr, nil)
 	if err != nil {
 		return "", err

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 // maxBody bounds what is kept of a response; answers are small JSON.
@@ -160,7 +161,7 @@ type tokens struct {
 func (t tokens) String() string { return "tokens{redacted}" }
 
 // login signs u in with USER_PASSWORD_AUTH through clientID.
-func (c *poolClient) login(ctx context.Context, u User) (tokens, error) {
+func (c *poolClient) login(ctx context.Context, u domain.Credential) (tokens, error) {
 	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		ClientId: aws.String(c.pool.ClientID),
 		AuthFlow: types.AuthFlowTypeUserPasswordAuth,

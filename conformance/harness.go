@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/cogload/cogload/domain"
 )
 
 // skipError ends a case as skipped: the target cannot provide what the case
@@ -130,21 +131,21 @@ func cutPrefix(s, p string) (string, bool) {
 }
 
 // user picks the first user of c's pool satisfying pred.
-func (c *poolClient) user(what string, pred func(User) bool) (User, error) {
+func (c *poolClient) user(what string, pred func(domain.Credential) bool) (domain.Credential, error) {
 	for _, u := range c.pool.Users {
 		if pred == nil || pred(u) {
 			return u, nil
 		}
 	}
-	return User{}, skipf("pool %s has no user %s", c.pool.UserPoolID, what)
+	return domain.Credential{}, skipf("pool %s has no user %s", c.pool.UserPoolID, what)
 }
 
-func hasEmail(u User) bool { return u.Email != "" }
+func hasEmail(u domain.Credential) bool { return u.Email != "" }
 
 // pick hands out the least used main-pool user satisfying pred. fresh asks
 // for a user no earlier case used (limit cases); the mock's reset between
 // cases makes every user fresh.
-func (h *harness) pick(what string, pred func(User) bool, fresh bool) (User, error) {
+func (h *harness) pick(what string, pred func(domain.Credential) bool, fresh bool) (domain.Credential, error) {
 	reserved := h.reserved()
 	best, bestScore := -1, 0
 	for i, u := range h.main.pool.Users {
@@ -162,11 +163,11 @@ func (h *harness) pick(what string, pred func(User) bool, fresh bool) (User, err
 		}
 	}
 	if best < 0 {
-		return User{}, skipf("pool %s has no user %s", h.main.pool.UserPoolID, what)
+		return domain.Credential{}, skipf("pool %s has no user %s", h.main.pool.UserPoolID, what)
 	}
 	u := h.main.pool.Users[best]
 	if fresh && h.picks[u.Username] > 0 && !h.target.Has(CapMock) {
-		return User{}, skipf("no unused user %s left for a limit case: list more users", what)
+		return domain.Credential{}, skipf("no unused user %s left for a limit case: list more users", what)
 	}
 	h.picks[u.Username]++
 	return u, nil
@@ -191,14 +192,14 @@ func (h *harness) reserved() map[string]bool {
 }
 
 // signedIn picks a user with an email address and signs them in.
-func (h *harness) signedIn(ctx context.Context) (User, tokens, error) {
+func (h *harness) signedIn(ctx context.Context) (domain.Credential, tokens, error) {
 	return h.signedInUser(ctx, false)
 }
 
-func (h *harness) signedInUser(ctx context.Context, fresh bool) (User, tokens, error) {
+func (h *harness) signedInUser(ctx context.Context, fresh bool) (domain.Credential, tokens, error) {
 	u, err := h.pick("with an email address", hasEmail, fresh)
 	if err != nil {
-		return User{}, tokens{}, err
+		return domain.Credential{}, tokens{}, err
 	}
 	tk, err := h.main.login(ctx, u)
 	return u, tk, err
@@ -236,16 +237,16 @@ var tokenRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9
 // redact removes anything token-like from text that may reach a report.
 func redact(s string) string { return tokenRE.ReplaceAllString(s, "<token>") }
 
-func attrOf(u User, attr string) string {
+func attrOf(u domain.Credential, attr string) string {
 	if attr == "phone_number" {
-		return u.Phone
+		return u.PhoneNumber
 	}
 	return u.Email
 }
 
-func setAttrOf(u *User, attr, v string) {
+func setAttrOf(u *domain.Credential, attr, v string) {
 	if attr == "phone_number" {
-		u.Phone = v
+		u.PhoneNumber = v
 	} else {
 		u.Email = v
 	}
@@ -257,20 +258,20 @@ var fillValues = map[string]string{"email": "conform.user@example.com", "phone_n
 // userFor returns a user of the main pool who has (want) or lacks (!want)
 // attr. When no listed user fits and the target is the mock, a user is
 // changed through the side door for the duration of the case.
-func (h *harness) userFor(ctx context.Context, attr string, want bool) (User, error) {
+func (h *harness) userFor(ctx context.Context, attr string, want bool) (domain.Credential, error) {
 	what := "with " + attr
 	if !want {
 		what = "without " + attr
 	}
-	if u, err := h.pick(what, func(u User) bool { return (attrOf(u, attr) != "") == want }, false); err == nil {
+	if u, err := h.pick(what, func(u domain.Credential) bool { return (attrOf(u, attr) != "") == want }, false); err == nil {
 		return u, nil
 	}
 	if !h.target.Has(CapMock) || len(h.main.pool.Users) == 0 {
-		return User{}, skipf("pool %s has no user %s", h.main.pool.UserPoolID, what)
+		return domain.Credential{}, skipf("pool %s has no user %s", h.main.pool.UserPoolID, what)
 	}
 	u, err := h.pick("", nil, false)
 	if err != nil {
-		return User{}, err
+		return domain.Credential{}, err
 	}
 	old, v := attrOf(u, attr), ""
 	if want {
@@ -280,7 +281,7 @@ func (h *harness) userFor(ctx context.Context, attr string, want bool) (User, er
 		return h.main.setUser(ctx, u.Username, userState{Attributes: map[string]string{attr: old}})
 	})
 	if err := h.main.setUser(ctx, u.Username, userState{Attributes: map[string]string{attr: v}}); err != nil {
-		return User{}, err
+		return domain.Credential{}, err
 	}
 	setAttrOf(&u, attr, v)
 	return u, nil

@@ -25,11 +25,7 @@ func fixedClock() func() time.Time {
 
 func mockInfo(s *mock.Server, endpoint string) MockInfo {
 	in := s.Info(endpoint)
-	mi := MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID}
-	for _, u := range in.Users {
-		mi.Users = append(mi.Users, User{Username: u.Username, Password: u.Password, Email: u.Email, Phone: u.PhoneNumber})
-	}
-	return mi
+	return MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID, Users: in.Users}
 }
 
 // startMock serves the built-in email-default pool and one mock per role,

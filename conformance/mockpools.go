@@ -100,8 +100,3 @@ func MockPool(role string) ([]byte, bool) {
 	y, ok := mockPools[role]
 	return []byte(y), ok
 }
-
-// MockUser turns a mock sample user into a target user.
-func MockUser(username, password, email, phone string) User {
-	return User{Username: username, Password: password, Email: email, Phone: phone}
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/junit"
 )
 
@@ -170,7 +171,7 @@ func WriteList(w io.Writer, cases []Case) error {
 // restated so this package need not import the mock.
 type MockInfo struct {
 	Endpoint, Region, UserPoolID, ClientID string
-	Users                                  []User
+	Users                                  []domain.Credential
 }
 
 // MockTarget describes the embedded mock: its main pool with every

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cogload/cogload/domain"
 )
 
 // ProvisionOptions say where and how to create a temporary pool.
@@ -145,7 +146,7 @@ func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
 	return nil
 }
 
-func (p *Provisioned) createUser(ctx context.Context, name, email, phone string) (User, error) {
+func (p *Provisioned) createUser(ctx context.Context, name, email, phone string) (domain.Credential, error) {
 	var attrs []types.AttributeType
 	if email != "" {
 		attrs = append(attrs, types.AttributeType{Name: aws.String("email"), Value: aws.String(email)})
@@ -158,7 +159,7 @@ func (p *Provisioned) createUser(ctx context.Context, name, email, phone string)
 		MessageAction: types.MessageActionTypeSuppress, TemporaryPassword: aws.String(newPassword()),
 	})
 	if err != nil {
-		return User{}, fmt.Errorf("provision: create user %s: %w", name, err)
+		return domain.Credential{}, fmt.Errorf("provision: create user %s: %w", name, err)
 	}
 	p.Created = append(p.Created, Resource{"user", name})
 	p.logf("created user %s", name)
@@ -166,9 +167,9 @@ func (p *Provisioned) createUser(ctx context.Context, name, email, phone string)
 	if _, err := p.client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
 		UserPoolId: aws.String(p.poolID), Username: aws.String(name), Password: aws.String(pw), Permanent: true,
 	}); err != nil {
-		return User{}, fmt.Errorf("provision: set the password of %s: %w", name, err)
+		return domain.Credential{}, fmt.Errorf("provision: set the password of %s: %w", name, err)
 	}
-	return User{Username: name, Password: pw, Email: email, Phone: phone}, nil
+	return domain.Credential{Username: name, Password: pw, Email: email, PhoneNumber: phone}, nil
 }
 
 // Cleanup removes what Provision created, newest first, and keeps going

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/goccy/go-yaml"
 )
 
@@ -37,21 +38,6 @@ const (
 	RoleOtherPool               = "other-pool"                 // any second pool whose tokens must not work in the main one
 )
 
-// User is a test user of a target pool. Password never leaves the process:
-// String and GoString hide it.
-type User struct {
-	Username string `yaml:"username" json:"username"`
-	Password string `yaml:"password" json:"password"`
-	Email    string `yaml:"email,omitempty" json:"email,omitempty"`
-	Phone    string `yaml:"phone_number,omitempty" json:"phone_number,omitempty"`
-}
-
-// String shows the username only.
-func (u User) String() string { return u.Username }
-
-// GoString shows the username only, so %#v never prints the password.
-func (u User) GoString() string { return fmt.Sprintf("conformance.User{Username:%q}", u.Username) }
-
 // Pool is one user pool of a target: where it is and who can sign in.
 type Pool struct {
 	// Endpoint defaults to the target's endpoint.
@@ -59,8 +45,8 @@ type Pool struct {
 	UserPoolID string `yaml:"userPoolId" json:"userPoolId"`
 	ClientID   string `yaml:"clientId" json:"clientId"`
 	// OtherClientID is a second app client of the same pool, if any.
-	OtherClientID string `yaml:"otherClientId,omitempty" json:"otherClientId,omitempty"`
-	Users         []User `yaml:"users" json:"users"`
+	OtherClientID string              `yaml:"otherClientId,omitempty" json:"otherClientId,omitempty"`
+	Users         []domain.Credential `yaml:"users" json:"users"`
 }
 
 // Target describes what the catalog runs against.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -52,7 +53,7 @@ func TestParseTargetPositionsErrors(t *testing.T) {
 }
 
 func TestUserNeverPrintsPassword(t *testing.T) {
-	u := User{Username: "alice", Password: "s3cret!"}
+	u := domain.Credential{Username: "alice", Password: "s3cret!"}
 	for _, s := range []string{u.String(), u.GoString()} {
 		if strings.Contains(s, "s3cret") {
 			t.Errorf("%q shows the password", s)

@@ -1,26 +1,17 @@
 package mock
 
-import (
-	"fmt"
-)
+import "github.com/cogload/cogload/domain"
 
 // Info is the contract `cogload mock` prints on its first stdout line and
 // GET /_mock/info returns.
 type Info struct {
-	Endpoint   string       `json:"endpoint"`
-	Region     string       `json:"region"`
-	UserPoolID string       `json:"userPoolId"`
-	ClientID   string       `json:"clientId"`
-	Users      []SampleUser `json:"users"`
-}
-
-// SampleUser is a working user of the default pool. The first one has an
-// email address.
-type SampleUser struct {
-	Username    string `json:"username"`
-	Password    string `json:"password"`
-	Email       string `json:"email,omitempty"`
-	PhoneNumber string `json:"phoneNumber,omitempty"`
+	Endpoint   string `json:"endpoint"`
+	Region     string `json:"region"`
+	UserPoolID string `json:"userPoolId"`
+	ClientID   string `json:"clientId"`
+	// Users are working users of the default pool; the first one has an
+	// email address.
+	Users []domain.Credential `json:"users"`
 }
 
 // sampleUsers is how many users Info lists.
@@ -30,15 +21,15 @@ const sampleUsers = 5
 // the caller serves the Server on.
 func (s *Server) Info(endpoint string) Info {
 	p := s.def
-	info := Info{Endpoint: endpoint, Region: p.region, UserPoolID: p.id, Users: []SampleUser{}}
+	info := Info{Endpoint: endpoint, Region: p.region, UserPoolID: p.id, Users: []domain.Credential{}}
 	if c := p.firstClient(); c != nil {
 		info.ClientID = c.id
 	}
-	var withEmail, others []SampleUser
+	var withEmail, others []domain.Credential
 	for _, u := range p.users.all() {
 		u.mu.Lock()
 		usable := u.enabled && u.status == StatusConfirmed
-		su := SampleUser{Username: u.username, Password: u.password, Email: u.attrs["email"], PhoneNumber: u.attrs["phone_number"]}
+		su := domain.Credential{Username: u.username, Password: u.password, Email: u.attrs["email"], PhoneNumber: u.attrs["phone_number"]}
 		u.mu.Unlock()
 		if !usable {
 			continue
@@ -60,32 +51,14 @@ func (s *Server) Info(endpoint string) Info {
 	return info
 }
 
-// Credential is a username and password for minting tokens. Printing it
-// never shows the password.
-type Credential struct {
-	Username string
-	Password string
-}
-
-// String shows the username only.
-func (c Credential) String() string {
-	return fmt.Sprintf("Credential{Username:%q, Password:<redacted>}", c.Username)
-}
-
-// GoString shows the username only.
-func (c Credential) GoString() string { return c.String() }
-
-// Format makes every verb (%v, %+v, %#v, %s, %q) print the redacted form.
-func (c Credential) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(c.String())) }
-
 // Credentials returns every confirmed, enabled user of the default pool, in
 // creation order.
-func (s *Server) Credentials() []Credential {
-	var out []Credential
+func (s *Server) Credentials() []domain.Credential {
+	var out []domain.Credential
 	for _, u := range s.def.users.all() {
 		u.mu.Lock()
 		if u.enabled && u.status == StatusConfirmed {
-			out = append(out, Credential{Username: u.username, Password: u.password})
+			out = append(out, domain.Credential{Username: u.username, Password: u.password})
 		}
 		u.mu.Unlock()
 	}

@@ -6,7 +6,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -95,7 +95,7 @@ func hists(n int) []*hdr.Histogram {
 	return hs
 }
 
-func (a *Aggregator) cellIndex(stage, variant, outcome int, v attack.Verdict) int {
+func (a *Aggregator) cellIndex(stage, variant, outcome int, v domain.Verdict) int {
 	return ((stage*a.nVariants+variant)*a.outCap+outcome)*4 + int(v)
 }
 
@@ -126,7 +126,7 @@ func (a *Aggregator) growCells() {
 }
 
 // Add records one sample.
-func (a *Aggregator) Add(s attack.Sample) {
+func (a *Aggregator) Add(s domain.Sample) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if s.Stage < 0 || s.Stage >= a.nStages || s.Variant < 0 || s.Variant >= a.nVariants {
@@ -134,8 +134,8 @@ func (a *Aggregator) Add(s attack.Sample) {
 		return
 	}
 	verdict := s.Verdict
-	if verdict > attack.VerdictViolation {
-		verdict = attack.VerdictViolation
+	if verdict > domain.VerdictViolation {
+		verdict = domain.VerdictViolation
 	}
 	o := a.outcome(s.Outcome)
 	us := micros(s.Latency)
@@ -149,16 +149,16 @@ func (a *Aggregator) Add(s attack.Sample) {
 	_ = a.outcomeHists[o].RecordValue(us)
 
 	a.sent++
-	isOK := s.Outcome == attack.OutcomeOK
+	isOK := s.Outcome == domain.OutcomeOK
 	if isOK {
 		a.okCount++
 	}
 	switch verdict {
-	case attack.VerdictThrottled:
+	case domain.VerdictThrottled:
 		a.throttled++
-	case attack.VerdictError:
+	case domain.VerdictError:
 		a.errs++
-	case attack.VerdictViolation:
+	case domain.VerdictViolation:
 		a.viol++
 		a.example(s, o)
 	}
@@ -180,7 +180,7 @@ func (a *Aggregator) Add(s attack.Sample) {
 }
 
 // example keeps the first few violations of each variant and outcome.
-func (a *Aggregator) example(s attack.Sample, o int) {
+func (a *Aggregator) example(s domain.Sample, o int) {
 	if len(a.examples) >= MaxExamples {
 		return
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 )
 
 // exactPercentile is the nearest-rank percentile of sorted latencies in ms.
@@ -40,15 +40,15 @@ func TestAggregatorMatchesBruteForce(t *testing.T) {
 		lats = append(lats, x.Latency)
 		outcomes[x.Outcome]++
 		perPool[p.Variants[x.Variant].TokenPool]++
-		if x.Outcome == attack.OutcomeOK {
+		if x.Outcome == domain.OutcomeOK {
 			ok++
 		}
 		switch x.Verdict {
-		case attack.VerdictThrottled:
+		case domain.VerdictThrottled:
 			thr++
-		case attack.VerdictError:
+		case domain.VerdictError:
 			errs++
-		case attack.VerdictViolation:
+		case domain.VerdictViolation:
 			viol++
 		}
 	}
@@ -90,7 +90,7 @@ func TestAggregatorMatchesBruteForce(t *testing.T) {
 			t.Errorf("outcome %s = %d, want %d", o.Outcome, o.Count, outcomes[o.Outcome])
 		}
 	}
-	if got := s.Outcomes[0].Outcome; got != attack.OutcomeOK {
+	if got := s.Outcomes[0].Outcome; got != domain.OutcomeOK {
 		t.Errorf("most frequent outcome = %s, want ok", got)
 	}
 	if cls := OutcomeClass("TooManyRequestsException"); cls != "throttle" {
@@ -128,9 +128,9 @@ func TestAggregatorViolationExamplesBounded(t *testing.T) {
 	p := testPlan()
 	a := NewAggregator(p, t0)
 	for i := range 1000 {
-		a.Add(attack.Sample{
+		a.Add(domain.Sample{
 			Seq: uint64(i), Timestamp: t0.Add(time.Duration(i) * time.Millisecond), Latency: time.Millisecond,
-			Variant: 4 + i%2, Outcome: attack.OutcomeOK, Verdict: attack.VerdictViolation, Code: 200,
+			Variant: 4 + i%2, Outcome: domain.OutcomeOK, Verdict: domain.VerdictViolation, Code: 200,
 		})
 	}
 	s, err := a.Summary(RunMeta{})
@@ -191,7 +191,7 @@ func TestAggregatorLateAndOutOfPlanSamples(t *testing.T) {
 	p := testPlan() // timeout 5s: the ring keeps 8 seconds open
 	a := NewAggregator(p, t0)
 	add := func(sec int, v int) {
-		a.Add(attack.Sample{Timestamp: t0.Add(time.Duration(sec) * time.Second), Latency: time.Millisecond,
+		a.Add(domain.Sample{Timestamp: t0.Add(time.Duration(sec) * time.Second), Latency: time.Millisecond,
 			Variant: v, Outcome: "ok", Code: 200})
 	}
 	add(0, 0)
@@ -295,8 +295,8 @@ func TestTargetRateOfAnOverrunRun(t *testing.T) {
 	a := NewAggregator(p, t0)
 	// 50 requests, spread evenly over 25 s.
 	for i := range 50 {
-		a.Add(attack.Sample{Timestamp: t0.Add(time.Duration(i) * 500 * time.Millisecond), Latency: time.Millisecond,
-			Outcome: attack.OutcomeOK})
+		a.Add(domain.Sample{Timestamp: t0.Add(time.Duration(i) * 500 * time.Millisecond), Latency: time.Millisecond,
+			Outcome: domain.OutcomeOK})
 	}
 	s, err := a.Summary(RunMeta{})
 	if err != nil {

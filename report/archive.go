@@ -17,7 +17,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -62,7 +62,7 @@ type RunEnd struct {
 	End         time.Time
 	Interrupted bool
 	// ExitStatus decides the recorded exit status; nil means ExitStatus.
-	ExitStatus func(*Summary) int
+	ExitStatus func(*Summary) domain.ExitCode
 }
 
 // ArchiveWriter writes a run archive: results.bin while the run goes,
@@ -150,7 +150,7 @@ func newID() string {
 
 // Record writes one result to results.bin (body and headers stripped) and
 // aggregates its sample. A write error is kept and returned by Finish.
-func (w *ArchiveWriter) Record(res *vegeta.Result, s attack.Sample) {
+func (w *ArchiveWriter) Record(res *vegeta.Result, s domain.Sample) {
 	w.agg.Add(s)
 	if w.err != nil || w.done || res == nil {
 		return
@@ -246,16 +246,16 @@ func (w *ArchiveWriter) Abort() error {
 // ExitStatus is the default exit status of a finished run: 130 when
 // interrupted, 98 when a variant got a wrong answer, 99 when a threshold
 // failed, 0 otherwise.
-func ExitStatus(s *Summary) int {
+func ExitStatus(s *Summary) domain.ExitCode {
 	switch {
 	case s.Run.Interrupted:
-		return 130
+		return domain.ExitInterrupted
 	case s.Violations.Count > 0:
-		return 98
+		return domain.ExitViolations
 	case !s.Passed():
-		return 99
+		return domain.ExitThresholds
 	}
-	return 0
+	return domain.ExitOK
 }
 
 // writeArchiveFiles writes run.json, summary.json and one file per

@@ -15,6 +15,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -22,7 +23,7 @@ import (
 // it (response body, headers) and must appear in no archive file.
 const secret = "eyJraWQiOiJTRUNSRVQtVE9LRU4ifQ.c2VjcmV0.c2lnbmF0dXJl"
 
-func resultFor(s attack.Sample) *vegeta.Result {
+func resultFor(s domain.Sample) *vegeta.Result {
 	return &vegeta.Result{
 		Attack: "fixture", Seq: s.Seq, Code: s.Code, Timestamp: s.Timestamp, Latency: s.Latency,
 		BytesIn: s.BytesIn, BytesOut: s.BytesOut, Method: "POST", URL: "http://127.0.0.1:1/#v=" + string(rune('0'+s.Variant)),
@@ -32,7 +33,7 @@ func resultFor(s attack.Sample) *vegeta.Result {
 }
 
 // writeFixtureArchive records samples into a new archive under root.
-func writeFixtureArchive(t *testing.T, root string, p *scenarios.Plan, shard, id string, samples []attack.Sample, end RunEnd) (*ArchiveWriter, *Summary) {
+func writeFixtureArchive(t *testing.T, root string, p *scenarios.Plan, shard, id string, samples []domain.Sample, end RunEnd) (*ArchiveWriter, *Summary) {
 	t.Helper()
 	w, err := NewArchive(root, ArchiveMeta{Plan: p, ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", Shard: shard, Start: t0, ID: id})
 	if err != nil {
@@ -166,7 +167,7 @@ func TestArchiveInterruptedAndIdempotentFinish(t *testing.T) {
 func TestArchiveCustomExitStatusAndAbort(t *testing.T) {
 	root := t.TempDir()
 	p := testPlan()
-	_, sum := writeFixtureArchive(t, root, p, "", "x1", nil, RunEnd{ExitStatus: func(*Summary) int { return 7 }})
+	_, sum := writeFixtureArchive(t, root, p, "", "x1", nil, RunEnd{ExitStatus: func(*Summary) domain.ExitCode { return 7 }})
 	if sum.Run.ExitStatus != 7 || sum.Totals.Requests != 0 {
 		t.Errorf("run = %+v", sum.Run)
 	}

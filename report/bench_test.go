@@ -8,29 +8,28 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
-
-	"github.com/cogload/cogload/attack"
 )
 
 var benchOutcomes = []struct {
 	name    string
-	verdict attack.Verdict
+	verdict domain.Verdict
 }{
-	{"ok", attack.VerdictPass},
-	{"ok", attack.VerdictPass},
-	{"ok", attack.VerdictPass},
-	{"NotAuthorizedException", attack.VerdictPass},
-	{"TooManyRequestsException", attack.VerdictThrottled},
-	{"InternalErrorException", attack.VerdictError},
-	{"ok", attack.VerdictViolation},
-	{"timeout", attack.VerdictError},
+	{"ok", domain.VerdictPass},
+	{"ok", domain.VerdictPass},
+	{"ok", domain.VerdictPass},
+	{"NotAuthorizedException", domain.VerdictPass},
+	{"TooManyRequestsException", domain.VerdictThrottled},
+	{"InternalErrorException", domain.VerdictError},
+	{"ok", domain.VerdictViolation},
+	{"timeout", domain.VerdictError},
 }
 
 // benchSample is request i of a 2,000 requests/s run.
-func benchSample(i int) attack.Sample {
+func benchSample(i int) domain.Sample {
 	o := benchOutcomes[i%len(benchOutcomes)]
-	return attack.Sample{
+	return domain.Sample{
 		Seq:       uint64(i),
 		Timestamp: t0.Add(time.Duration(i) * 500 * time.Microsecond),
 		Latency:   time.Duration(1000+(i*7919)%200000) * time.Microsecond,

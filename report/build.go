@@ -8,8 +8,8 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/cogload/cogload/attack"
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -104,7 +104,7 @@ func (a *Aggregator) countCells() []CountCell {
 	for st := 0; st < a.nStages; st++ {
 		for v := 0; v < a.nVariants; v++ {
 			for o, name := range a.outcomeNames {
-				for vd := attack.VerdictPass; vd <= attack.VerdictViolation; vd++ {
+				for vd := domain.VerdictPass; vd <= domain.VerdictViolation; vd++ {
 					if n := a.cells[a.cellIndex(st, v, o, vd)]; n > 0 {
 						cells = append(cells, CountCell{Stage: st, Variant: v, Outcome: name, Verdict: vd.String(), Count: n})
 					}
@@ -168,7 +168,7 @@ type tally struct {
 
 func (g *tally) add(c CountCell) {
 	g.requests += c.Count
-	if c.Outcome == attack.OutcomeOK {
+	if c.Outcome == domain.OutcomeOK {
 		g.ok += c.Count
 	}
 	switch c.Verdict {
@@ -356,11 +356,11 @@ func indexOf(n int, name func(int) string) map[string]int {
 // "transport", "http" or "unknown".
 func OutcomeClass(outcome string) string {
 	switch outcome {
-	case attack.OutcomeOK:
+	case domain.OutcomeOK:
 		return "ok"
-	case attack.OutcomeTimeout, attack.OutcomeConnRefused, attack.OutcomeConnReset, attack.OutcomeOther:
+	case domain.OutcomeTimeout, domain.OutcomeConnRefused, domain.OutcomeConnReset, domain.OutcomeOther:
 		return "transport"
-	case attack.OutcomeHTTP:
+	case domain.OutcomeHTTP:
 		return "http"
 	}
 	if c := cognito.ClassOf(outcome); c != "" {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -45,13 +45,13 @@ func testPlan() *scenarios.Plan {
 	for pi := range p.TokenPools {
 		for ai := range p.Attributes {
 			for mi := range p.Metadata {
-				exp := []string{attack.OutcomeOK}
+				exp := []string{domain.OutcomeOK}
 				if pi == 1 {
 					exp = []string{"NotAuthorizedException"}
 				}
 				p.Variants = append(p.Variants, scenarios.Variant{
 					Index: len(p.Variants), TokenPool: pi, Attribute: ai, Metadata: mi,
-					Weight: 1.0 / 8, Expect: scenarios.Expectation{Outcomes: exp, Derived: true},
+					Weight: 1.0 / 8, Expect: domain.Expectation{Outcomes: exp, Derived: true},
 				})
 			}
 		}
@@ -63,8 +63,8 @@ func testPlan() *scenarios.Plan {
 // deterministic: variant i%8, latency 2ms + (i%97)*0.5ms (a few 1.2s
 // stragglers), valid tokens mostly ok with some throttling and server
 // errors, tampered tokens mostly rejected with a few accepted (violations).
-func fixtureSamples(p *scenarios.Plan) []attack.Sample {
-	var out []attack.Sample
+func fixtureSamples(p *scenarios.Plan) []domain.Sample {
+	var out []domain.Sample
 	tl := newTimeline(p.Stages)
 	var seq uint64
 	for si, st := range p.Stages {
@@ -79,24 +79,24 @@ func fixtureSamples(p *scenarios.Plan) []attack.Sample {
 				if i%211 == 0 {
 					lat = 1200 * time.Millisecond
 				}
-				s := attack.Sample{
+				s := domain.Sample{
 					Seq: i, Timestamp: t0.Add(tl.starts[si] + ms), Latency: lat,
-					Stage: si, Variant: v, Code: 200, Outcome: attack.OutcomeOK,
-					Verdict: attack.VerdictPass, BytesIn: 90, BytesOut: 1100,
+					Stage: si, Variant: v, Code: 200, Outcome: domain.OutcomeOK,
+					Verdict: domain.VerdictPass, BytesIn: 90, BytesOut: 1100,
 				}
 				pool := p.Variants[v].TokenPool
 				switch {
 				case i%17 == 3:
-					s.Code, s.Outcome, s.Verdict = 400, "TooManyRequestsException", attack.VerdictThrottled
+					s.Code, s.Outcome, s.Verdict = 400, "TooManyRequestsException", domain.VerdictThrottled
 				case pool == 0 && i%50 == 9:
-					s.Code, s.Outcome, s.Verdict = 500, "InternalErrorException", attack.VerdictError
+					s.Code, s.Outcome, s.Verdict = 500, "InternalErrorException", domain.VerdictError
 				case pool == 1 && i%13 == 5:
 					// accepted tampered token: a violation
 				case pool == 1:
 					s.Code, s.Outcome = 400, "NotAuthorizedException"
 				}
-				if s.Outcome == attack.OutcomeOK && pool == 1 {
-					s.Verdict = attack.VerdictViolation
+				if s.Outcome == domain.OutcomeOK && pool == 1 {
+					s.Verdict = domain.VerdictViolation
 				}
 				out = append(out, s)
 				seq++

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
-
-	"github.com/cogload/cogload/attack"
 )
 
 // TestMergeIsExact splits the fixture run into two shards and checks that
@@ -106,7 +105,7 @@ func TestMergeArchives(t *testing.T) {
 	root := t.TempDir()
 	p := testPlan()
 	samples := fixtureSamples(p)
-	var odd, even []attack.Sample
+	var odd, even []domain.Sample
 	for i, s := range samples {
 		if i%2 == 0 {
 			even = append(even, s)

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 )
 
 // loadSchema reads summary.schema.json.
@@ -201,7 +201,7 @@ func validateSummary(t *testing.T, schema map[string]any, s *Summary) []string {
 func TestSummaryValidatesAgainstSchema(t *testing.T) {
 	t.Parallel()
 	schema := loadSchema(t)
-	build := func(samples []attack.Sample, meta RunMeta) *Summary {
+	build := func(samples []domain.Sample, meta RunMeta) *Summary {
 		p := testPlan()
 		if meta.ID != "bare" {
 			p.Thresholds = fixtureThresholds()
@@ -227,7 +227,7 @@ func TestSummaryValidatesAgainstSchema(t *testing.T) {
 		"no thresholds": build(all, RunMeta{ID: "bare", Target: "mock"}),
 	}
 	// Merged shards take another code path (MergeSummaries).
-	merge := func(samples []attack.Sample) *Summary {
+	merge := func(samples []domain.Sample) *Summary {
 		p := testPlan()
 		p.Thresholds = fixtureThresholds()
 		shards := []*Aggregator{NewAggregator(p, t0), NewAggregator(p, t0.Add(300*time.Millisecond))}

@@ -4,8 +4,7 @@ import (
 	"slices"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 )
 
 // maxGapFill bounds how many empty seconds are filled in between two
@@ -24,18 +23,18 @@ type secSlot struct {
 	sent, ok, thr, errs, viol uint64
 }
 
-func (s *secSlot) record(us int64, ok bool, v attack.Verdict) {
+func (s *secSlot) record(us int64, ok bool, v domain.Verdict) {
 	_ = s.h.RecordValue(us)
 	s.sent++
 	if ok {
 		s.ok++
 	}
 	switch v {
-	case attack.VerdictThrottled:
+	case domain.VerdictThrottled:
 		s.thr++
-	case attack.VerdictError:
+	case domain.VerdictError:
 		s.errs++
-	case attack.VerdictViolation:
+	case domain.VerdictViolation:
 		s.viol++
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -19,7 +19,7 @@ func TestSeriesDownsamplesLongRuns(t *testing.T) {
 		if i >= 360 && i < 370 {
 			continue // a 10 s gap
 		}
-		a.Add(attack.Sample{Timestamp: t0.Add(time.Duration(i) * time.Second), Latency: time.Duration(1+i%5) * time.Millisecond, Outcome: "ok", Code: 200})
+		a.Add(domain.Sample{Timestamp: t0.Add(time.Duration(i) * time.Second), Latency: time.Duration(1+i%5) * time.Millisecond, Outcome: "ok", Code: 200})
 	}
 	s, err := a.Summary(RunMeta{})
 	if err != nil {
@@ -56,8 +56,8 @@ func TestSeriesDownsamplesLongRuns(t *testing.T) {
 func TestSeriesAfterPlanEnd(t *testing.T) {
 	p := testPlan() // 20 s of plan
 	a := NewAggregator(p, t0)
-	a.Add(attack.Sample{Timestamp: t0, Outcome: "ok"})
-	a.Add(attack.Sample{Timestamp: t0.Add(25 * time.Second), Outcome: "ok"})
+	a.Add(domain.Sample{Timestamp: t0, Outcome: "ok"})
+	a.Add(domain.Sample{Timestamp: t0.Add(25 * time.Second), Outcome: "ok"})
 	s, err := a.Summary(RunMeta{})
 	if err != nil {
 		t.Fatal(err)

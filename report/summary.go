@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"time"
+
+	"github.com/cogload/cogload/domain"
+)
 
 // Schema is the version tag of summary.json. A reader refuses other
 // values rather than misreading them.
@@ -65,7 +69,7 @@ type RunMeta struct {
 	DurationS   float64   `json:"duration_s"`
 	Interrupted bool      `json:"interrupted"`
 	// ExitStatus is the process exit code of the run (0, 98, 99, 130, ...).
-	ExitStatus int `json:"exit_status"`
+	ExitStatus domain.ExitCode `json:"exit_status"`
 }
 
 // PlanInfo is the part of the compiled plan a report needs to name things.

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cogload/cogload/attack"
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -107,8 +107,8 @@ func checkFilterValue(s *Summary, key, val string) string {
 
 func knownOutcome(s *Summary, code string) bool {
 	switch code {
-	case attack.OutcomeOK, attack.OutcomeTimeout, attack.OutcomeConnRefused, attack.OutcomeConnReset,
-		attack.OutcomeHTTP, attack.OutcomeOther:
+	case domain.OutcomeOK, domain.OutcomeTimeout, domain.OutcomeConnRefused, domain.OutcomeConnReset,
+		domain.OutcomeHTTP, domain.OutcomeOther:
 		return true
 	}
 	if _, ok := cognito.Lookup(code); ok {
@@ -183,7 +183,7 @@ func observeCount(s *Summary, metric string, filter map[string]string) (float64,
 			continue
 		}
 		sel += c.Count
-		if c.Outcome == attack.OutcomeOK {
+		if c.Outcome == domain.OutcomeOK {
 			ok += c.Count
 		}
 		switch c.Verdict {

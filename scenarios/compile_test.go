@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -75,7 +76,7 @@ func TestVariantsWeightsAndExpectations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		v := find(tt.pool, tt.attr, "absent")
-		if diff := cmp.Diff(Expectation{Outcomes: tt.want, Derived: true}, v.Expect); diff != "" {
+		if diff := cmp.Diff(domain.Expectation{Outcomes: tt.want, Derived: true}, v.Expect); diff != "" {
 			t.Errorf("%s/%s (-want +got):\n%s", tt.pool, tt.attr, diff)
 		}
 	}
@@ -106,12 +107,12 @@ expect:
 `, CompileOptions{})
 	for _, v := range p.Variants {
 		pool, attr := p.TokenPools[v.TokenPool].Name, p.Attributes[v.Attribute].Name
-		var want Expectation
+		var want domain.Expectation
 		switch {
 		case pool == "valid" && attr == "phone_number":
-			want = Expectation{Outcomes: []string{"ok"}}
+			want = domain.Expectation{Outcomes: []string{"ok"}}
 		case pool == "valid":
-			want = Expectation{Outcomes: []string{"ok", "LimitExceededException"}}
+			want = domain.Expectation{Outcomes: []string{"ok", "LimitExceededException"}}
 		default:
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 // Describe writes the plan as text: stages, peak and total requests,
@@ -265,7 +266,7 @@ func (p *Plan) codeCalls(i int, attr string) float64 {
 	n := p.TotalRequests()
 	var calls float64
 	for _, v := range p.Variants {
-		if v.TokenPool != i || p.TokenPools[i].Kind != KindValid || !contains(v.Expect.Outcomes, OutcomeOK) {
+		if v.TokenPool != i || p.TokenPools[i].Kind != KindValid || !v.Expect.Allows(domain.OutcomeOK) {
 			continue
 		}
 		if a := p.Attributes[v.Attribute].Name; attr == "" && cognito.IsVerifiable(a) || a == attr {

@@ -6,23 +6,17 @@ import (
 	"sort"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
-
-// OutcomeOK is the outcome of a successful request.
-const OutcomeOK = "ok"
-
-// transportOutcomes are the outcomes that are not Cognito error types
-// (attack.Outcome* besides ok; repeated here because attack imports us).
-var transportOutcomes = []string{"timeout", "conn_refused", "conn_reset", "http_error", "other"}
 
 // Outcomes lists every outcome name an expectation or a threshold filter
 // may use: ok, the Cognito error types, and the transport classes.
 func Outcomes() []string {
-	out := []string{OutcomeOK}
+	out := []string{domain.OutcomeOK}
 	for _, e := range cognito.Catalog() {
 		out = append(out, e.Name)
 	}
-	out = append(out, transportOutcomes...)
+	out = append(out, domain.TransportOutcomes()...)
 	return out
 }
 
@@ -31,7 +25,7 @@ func validOutcome(name string) bool { return contains(Outcomes(), name) }
 // DeriveExpectation is the outcome set the real service gives a token kind
 // and attribute, following its order of checks: model validation of the
 // request, then authentication, then the attribute rules.
-func DeriveExpectation(kind TokenKind, attribute string, md MetadataVariant) Expectation {
+func DeriveExpectation(kind TokenKind, attribute string, md MetadataVariant) domain.Expectation {
 	in := cognito.GetUserAttributeVerificationCodeInput{AccessToken: "x", AttributeName: attribute}
 	if !md.Absent {
 		in.ClientMetadata = md.Values
@@ -45,12 +39,14 @@ func DeriveExpectation(kind TokenKind, attribute string, md MetadataVariant) Exp
 		return derived(cognito.ErrInvalidParameter)
 	case attribute == cognito.AttributePhoneNumber:
 		// Users without a phone number get InvalidParameterException.
-		return derived(OutcomeOK, cognito.ErrInvalidParameter)
+		return derived(domain.OutcomeOK, cognito.ErrInvalidParameter)
 	}
-	return derived(OutcomeOK)
+	return derived(domain.OutcomeOK)
 }
 
-func derived(outcomes ...string) Expectation { return Expectation{Outcomes: outcomes, Derived: true} }
+func derived(outcomes ...string) domain.Expectation {
+	return domain.Expectation{Outcomes: outcomes, Derived: true}
+}
 
 func (c *compiler) variants() {
 	p := c.plan
@@ -65,7 +61,7 @@ func (c *compiler) variants() {
 				v.Expect = DeriveExpectation(tp.Kind, a.Name, m)
 				for _, r := range rules {
 					if r.matches(tp, a, m) {
-						v.Expect = Expectation{Outcomes: r.Outcomes}
+						v.Expect = domain.Expectation{Outcomes: r.Outcomes}
 						break
 					}
 				}

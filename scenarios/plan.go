@@ -1,6 +1,10 @@
 package scenarios
 
-import "time"
+import (
+	"time"
+
+	"github.com/cogload/cogload/domain"
+)
 
 // Plan is a compiled scenario: everything the token filler, the attacker
 // and the reporter need, with every default applied and every reference
@@ -166,17 +170,7 @@ type Variant struct {
 	Metadata  int // index into Plan.Metadata
 	// Weight is the probability of picking this variant (all sum to 1).
 	Weight float64
-	Expect Expectation
-}
-
-// Expectation is the set of outcomes a variant should get. Outcomes are
-// "ok" or a Cognito error type. Throttling (TooManyRequestsException,
-// LimitExceededException) is never a violation, whatever the set says.
-type Expectation struct {
-	Outcomes []string
-	// Derived is true when the set comes from the token kind and attribute
-	// rather than from the scenario's expect section.
-	Derived bool
+	Expect domain.Expectation
 }
 
 // StageKind is the shape of a stage's rate over time.

@@ -10,47 +10,15 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/goccy/go-yaml"
 )
-
-// Credential is a user's login. Its String, GoString and Format methods never
-// print the password, so a Credential can be logged or wrapped in an error
-// without leaking it.
-type Credential struct {
-	Username string
-	Password string
-}
-
-const redacted = "[REDACTED]"
-
-// String returns the username with the password redacted.
-func (c Credential) String() string { return c.Username + ":" + redacted }
-
-// GoString is used by %#v.
-func (c Credential) GoString() string {
-	return fmt.Sprintf("tokens.Credential{Username:%q, Password:%q}", c.Username, redacted)
-}
-
-// Format makes every verb (%v, %+v, %#v, %s, %q, %x, ...) go through the
-// redacted forms; without it %+v or %x would print the fields themselves.
-func (c Credential) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, c.GoString())
-	case verb == 'v' && f.Flag('+'):
-		fmt.Fprintf(f, "{Username:%s Password:%s}", c.Username, redacted)
-	case verb == 'q':
-		fmt.Fprintf(f, "%q", c.String())
-	default:
-		_, _ = io.WriteString(f, c.String())
-	}
-}
 
 // LoadUsers reads a users file: YAML (.yaml/.yml, a list of
 // {username, password} or a map with a "users" list) or CSV (anything else,
 // "username,password" per line, an optional header line, # comments).
 // Errors name the file and line, never a password.
-func LoadUsers(path string) ([]Credential, error) {
+func LoadUsers(path string) ([]domain.Credential, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("users file: %w", err)
@@ -60,9 +28,9 @@ func LoadUsers(path string) ([]Credential, error) {
 
 // ParseUsers parses users file data; name picks the format (by extension)
 // and prefixes errors.
-func ParseUsers(name string, data []byte) ([]Credential, error) {
+func ParseUsers(name string, data []byte) ([]domain.Credential, error) {
 	var (
-		users []Credential
+		users []domain.Credential
 		err   error
 	)
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -80,12 +48,12 @@ func ParseUsers(name string, data []byte) ([]Credential, error) {
 	return users, nil
 }
 
-func parseUsersCSV(name string, data []byte) ([]Credential, error) {
+func parseUsersCSV(name string, data []byte) ([]domain.Credential, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comment = '#'
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
-	var users []Credential
+	var users []domain.Credential
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -113,7 +81,7 @@ func parseUsersCSV(name string, data []byte) ([]Credential, error) {
 		if u == "" || p == "" {
 			return nil, fmt.Errorf("%s:%d: empty username or password", name, line)
 		}
-		users = append(users, Credential{Username: u, Password: p})
+		users = append(users, domain.Credential{Username: u, Password: p})
 	}
 }
 
@@ -133,7 +101,7 @@ func unmarshalYAML(data []byte, v any) (err error) {
 	return yaml.UnmarshalWithOptions(data, v, yaml.Strict())
 }
 
-func parseUsersYAML(name string, data []byte) ([]Credential, error) {
+func parseUsersYAML(name string, data []byte) ([]domain.Credential, error) {
 	var list []yamlUser
 	err := unmarshalYAML(data, &list)
 	if err != nil {
@@ -154,12 +122,12 @@ func parseUsersYAML(name string, data []byte) ([]Credential, error) {
 		}
 		return nil, fmt.Errorf("%s: invalid users file: want a list of {username, password} (or users: [...])", name)
 	}
-	users := make([]Credential, 0, len(list))
+	users := make([]domain.Credential, 0, len(list))
 	for i, u := range list {
 		if strings.TrimSpace(u.Username) == "" || u.Password == "" {
 			return nil, fmt.Errorf("%s: user #%d: empty username or password", name, i+1)
 		}
-		users = append(users, Credential{Username: strings.TrimSpace(u.Username), Password: u.Password})
+		users = append(users, domain.Credential{Username: strings.TrimSpace(u.Username), Password: u.Password})
 	}
 	return users, nil
 }

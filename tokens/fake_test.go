@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 // fakeCognito speaks the JSON 1.1 shapes of InitiateAuth and GlobalSignOut
@@ -31,7 +32,7 @@ type fakeCognito struct {
 	throttle  int    // the first throttle InitiateAuth calls answer TooManyRequestsException
 }
 
-func newFake(users []Credential) *fakeCognito {
+func newFake(users []domain.Credential) *fakeCognito {
 	f := &fakeCognito{clientID: "client-1", users: map[string]string{}, expiresIn: 3600,
 		owner: map[string]string{}, revoked: map[string]bool{}, logins: map[string]int{}}
 	for _, u := range users {
@@ -40,10 +41,10 @@ func newFake(users []Credential) *fakeCognito {
 	return f
 }
 
-func fakeUsers(n int) []Credential {
-	out := make([]Credential, n)
+func fakeUsers(n int) []domain.Credential {
+	out := make([]domain.Credential, n)
 	for i := range out {
-		out[i] = Credential{Username: fmt.Sprintf("user%02d", i), Password: fmt.Sprintf("Pw-%02d-sEcReT!x", i)}
+		out[i] = domain.Credential{Username: fmt.Sprintf("user%02d", i), Password: fmt.Sprintf("Pw-%02d-sEcReT!x", i)}
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -27,7 +28,7 @@ type Env struct {
 	// can be used (expired tokens).
 	MockAdmin bool
 	// Users are the mock's users, used by mint sources without a path.
-	Users      []Credential
+	Users      []domain.Credential
 	HTTPClient *http.Client
 	// Concurrency bounds parallel logins (default 8).
 	Concurrency int
@@ -161,7 +162,7 @@ func sourceName(k scenarios.SourceKind) string {
 // job is one login (or side-door token) for one slot of one pool.
 type job struct {
 	pool, slot int
-	cred       Credential
+	cred       domain.Credential
 }
 
 // mint fills the login pools: assign users, log in in parallel, sign the
@@ -280,7 +281,7 @@ func deriveFor(k scenarios.TokenKind) func(*login) string {
 // the tokens of any other pool sharing the user. When there are enough
 // users every token gets its own; otherwise the non-revoked pools share the
 // rest and users log in several times.
-func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int][]Credential, error) {
+func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int][]domain.Credential, error) {
 	groups := map[string][]int{}
 	var order []string
 	for _, i := range idx {
@@ -290,7 +291,7 @@ func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int
 		}
 		groups[key] = append(groups[key], i)
 	}
-	assign := map[int][]Credential{}
+	assign := map[int][]domain.Credential{}
 	for _, key := range order {
 		users := s.env.Users
 		where := "the mock's users"
@@ -349,7 +350,7 @@ func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int
 		off := 0
 		for _, i := range other {
 			n := min(needs[i], len(shared))
-			u := make([]Credential, n)
+			u := make([]domain.Credential, n)
 			for k := range u {
 				u[k] = shared[(off+k)%len(shared)]
 			}

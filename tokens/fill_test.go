@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -41,7 +42,7 @@ func (l *logSink) text() string {
 	return strings.Join(l.lines, "\n")
 }
 
-func testEnv(t *testing.T, f *fakeCognito, users []Credential, logs *logSink) Env {
+func testEnv(t *testing.T, f *fakeCognito, users []domain.Credential, logs *logSink) Env {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -267,7 +268,7 @@ func TestFillErrorsNameNoSecrets(t *testing.T) {
 	users := fakeUsers(3)
 	f := newFake(users)
 	logs := &logSink{}
-	wrong := append([]Credential(nil), users...)
+	wrong := append([]domain.Credential(nil), users...)
 	wrong[1].Password = "Wr0ng-" + users[1].Password
 	env := testEnv(t, f, wrong, logs)
 	plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{mintPool("v", scenarios.KindValid, 3)}}

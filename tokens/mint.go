@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 )
 
 // authClient performs the logins behind minted pools through the real
@@ -77,7 +78,7 @@ func backoff(ctx context.Context, n int) error {
 
 // login runs InitiateAuth USER_PASSWORD_AUTH. Errors name the user, never
 // the password (the SDK's error text holds neither).
-func (c *authClient) login(ctx context.Context, cred Credential) (*login, error) {
+func (c *authClient) login(ctx context.Context, cred domain.Credential) (*login, error) {
 	var (
 		issued time.Time
 		out    *cip.InitiateAuthOutput

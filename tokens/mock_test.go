@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -32,9 +33,9 @@ func mockEnv(t *testing.T, logs *logSink) (Env, *mock.Server) {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	info := s.Info(srv.URL)
-	var users []Credential
+	var users []domain.Credential
 	for _, c := range s.Credentials() {
-		users = append(users, Credential{Username: c.Username, Password: c.Password})
+		users = append(users, domain.Credential{Username: c.Username, Password: c.Password})
 	}
 	return Env{Endpoint: srv.URL, Region: info.Region, UserPoolID: info.UserPoolID, ClientID: info.ClientID,
 		MockAdmin: true, Users: users, HTTPClient: srv.Client(), Logf: logs.Logf}, s

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -150,7 +151,7 @@ type Set struct {
 	env   Env
 	cli   *authClient
 	// loaded are users read from users files (for Secrets).
-	loaded []Credential
+	loaded []domain.Credential
 }
 
 // NewSet groups pools, in plan order, into a Set (tests, callers with their

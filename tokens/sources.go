@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -131,10 +132,10 @@ var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]+\.[A-Za-z0-
 func Redact(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, redacted)
+			s = strings.ReplaceAll(s, sec, domain.Redacted)
 		}
 	}
-	return jwtLike.ReplaceAllString(s, redacted)
+	return jwtLike.ReplaceAllString(s, domain.Redacted)
 }
 
 func (e *Env) path(p string) string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -80,7 +81,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestCredentialFormat(t *testing.T) {
-	c := Credential{Username: "alice", Password: "hunter2-Secret"}
+	c := domain.Credential{Username: "alice", Password: "hunter2-Secret"}
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%10v", "%d"} {
 		out := fmt.Sprintf(f, c)
 		if strings.Contains(out, c.Password) || strings.Contains(out, fmt.Sprintf("%x", c.Password)) {
@@ -90,7 +91,7 @@ func TestCredentialFormat(t *testing.T) {
 			t.Errorf("%s hides the username: %s", f, out)
 		}
 	}
-	if out := fmt.Sprint([]Credential{c}, &c); strings.Contains(out, c.Password) {
+	if out := fmt.Sprint([]domain.Credential{c}, &c); strings.Contains(out, c.Password) {
 		t.Errorf("slice/pointer print the password: %s", out)
 	}
 }

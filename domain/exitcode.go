@@ -1,0 +1,50 @@
+package domain
+
+import "strconv"
+
+// ExitCode is a process exit status. The values are a contract, documented
+// in the README.
+type ExitCode int
+
+// Exit codes.
+const (
+	ExitOK          ExitCode = 0
+	ExitRuntime     ExitCode = 1   // runtime error (the endpoint is unreachable while preparing, say)
+	ExitUsage       ExitCode = 2   // usage or invalid input: scenario, flags, pool configuration, archive
+	ExitViolations  ExitCode = 98  // wrong answers (run) or non-conforming cases (conform)
+	ExitThresholds  ExitCode = 99  // thresholds or regression rules breached
+	ExitInterrupted ExitCode = 130 // interrupted; what was measured was written
+)
+
+var exitMeanings = map[ExitCode]string{
+	ExitOK:          "ok",
+	ExitRuntime:     "runtime error",
+	ExitUsage:       "usage or invalid input",
+	ExitViolations:  "violations",
+	ExitThresholds:  "thresholds breached",
+	ExitInterrupted: "interrupted",
+}
+
+// String names the code's meaning, e.g. "99 (thresholds breached)".
+func (c ExitCode) String() string {
+	if m, ok := exitMeanings[c]; ok {
+		return strconv.Itoa(int(c)) + " (" + m + ")"
+	}
+	return strconv.Itoa(int(c))
+}
+
+// exitRank orders run statuses by what a gate must report first.
+var exitRank = map[ExitCode]int{ExitOK: 0, ExitThresholds: 1, ExitViolations: 2, ExitRuntime: 3, ExitUsage: 4, ExitInterrupted: 5}
+
+// Worst returns the status that wins when several runs end in one process:
+// an interrupt, then invalid input and runtime errors, then violations,
+// then breached thresholds.
+func Worst(codes ...ExitCode) ExitCode {
+	worst := ExitOK
+	for _, c := range codes {
+		if exitRank[c] > exitRank[worst] {
+			worst = c
+		}
+	}
+	return worst
+}
