@@ -9,8 +9,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/archive"
+	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/report"
+	"github.com/cogload/cogload/render"
 )
 
 func init() {
@@ -18,10 +21,10 @@ func init() {
 }
 
 // compareFormats are the --format values of compare.
-var compareFormats = map[string]func(io.Writer, *report.Comparison) error{
-	"text":     report.RenderComparisonText,
-	"markdown": report.RenderComparisonMarkdown,
-	"json":     report.RenderComparisonJSON,
+var compareFormats = map[string]func(io.Writer, *compare.Comparison) error{
+	"text":     render.ComparisonText,
+	"markdown": render.ComparisonMarkdown,
+	"json":     render.ComparisonJSON,
 }
 
 // runCompare puts run archives side by side against a baseline and exits
@@ -42,7 +45,7 @@ RUN is a run archive folder (results/<run>/) or a file in it. The first
 RUN, or every --baseline, is the baseline; each other run gets deltas against
 the baseline's median, marked regression, improvement or within noise.
 
-Rule metrics: `+strings.Join(report.RuleMetrics, " ")+`
+Rule metrics: `+strings.Join(compare.RuleMetrics, " ")+`
 Bounds: +X% / -X% (change vs baseline), +Xpp / -Xpp (change of a rate in
 percentage points), or absolute (300ms, 1%, 0.01, 50/s). A relative or points
 rule is only breached when the change is also outside the noise band, and is
@@ -60,14 +63,14 @@ Flags:`)
 	if !ok {
 		return usagef("compare: --format %q: use text, markdown or json", *format)
 	}
-	opts := report.CompareOptions{Baselines: len(baselines)}
+	opts := compare.Options{Baselines: len(baselines)}
 	for _, n := range noises {
 		if err := parseNoise(n, &opts); err != nil {
 			return usageErr(fmt.Errorf("compare: --noise %q: %w", n, err))
 		}
 	}
 	for _, r := range rules {
-		rule, err := report.ParseRule(r)
+		rule, err := compare.ParseRule(r)
 		if err != nil {
 			return usageErr(fmt.Errorf("compare: --fail-on: %w", err))
 		}
@@ -84,18 +87,18 @@ Flags:`)
 		}
 		opts.Labels = labels
 	}
-	sums := make([]*report.Summary, len(paths))
+	sums := make([]*aggregate.Summary, len(paths))
 	for i, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		a, err := report.OpenArchive(p)
+		a, err := archive.OpenArchive(p)
 		if err != nil {
 			return usageErr(fmt.Errorf("compare: %w", err))
 		}
 		sums[i] = a.Summary
 	}
-	c, err := report.Compare(sums, opts)
+	c, err := compare.Runs(sums, opts)
 	if err != nil {
 		return usageErr(fmt.Errorf("compare: %w", err))
 	}
@@ -131,7 +134,7 @@ Flags:`)
 
 // parseNoise reads one --noise value: "5%" sets the relative tolerance,
 // "0.5pp" the absolute one for rates.
-func parseNoise(s string, opts *report.CompareOptions) error {
+func parseNoise(s string, opts *compare.Options) error {
 	v := strings.TrimSpace(s)
 	switch {
 	case strings.HasSuffix(v, "pp"):
@@ -160,13 +163,13 @@ func parseNoise(s string, opts *report.CompareOptions) error {
 	return nil
 }
 
-func writeComparisonHTML(path string, c *report.Comparison) error {
+func writeComparisonHTML(path string, c *compare.Comparison) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(f)
-	err = report.RenderComparisonHTML(bw, c)
+	err = render.ComparisonHTML(bw, c)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -176,12 +179,12 @@ func writeComparisonHTML(path string, c *report.Comparison) error {
 	return err
 }
 
-func appendComparisonSummary(path string, c *report.Comparison) error {
+func appendComparisonSummary(path string, c *compare.Comparison) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
-	err = report.RenderComparisonMarkdown(f, c)
+	err = render.ComparisonMarkdown(f, c)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -12,8 +12,10 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/archive"
+	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/report"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -36,7 +38,7 @@ func comparePlan() *scenarios.Plan {
 func writeCompareArchive(t *testing.T, root, pool string, latScale float64, throttleEvery int) string {
 	t.Helper()
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	w, err := report.NewArchive(root, report.ArchiveMeta{Plan: comparePlan(), ToolVersion: "test", Target: "mock", Pool: pool, Start: start, ID: pool})
+	w, err := archive.NewArchive(root, archive.ArchiveMeta{Plan: comparePlan(), ToolVersion: "test", Target: "mock", Pool: pool, Start: start, ID: pool})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func writeCompareArchive(t *testing.T, root, pool string, latScale float64, thro
 		}
 		w.Record(&vegeta.Result{Timestamp: ts, Latency: lat, Code: s.Code, Method: "POST", URL: "http://127.0.0.1/#v=0"}, s)
 	}
-	if _, err := w.Finish(report.RunEnd{End: start.Add(10 * time.Second)}); err != nil {
+	if _, err := w.Finish(archive.RunEnd{End: start.Add(10 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
 	return w.Dir()
@@ -72,12 +74,12 @@ func TestCompareCommand(t *testing.T) {
 	if err := os.CopyFS(v2dir, os.DirFS(base)); err != nil {
 		t.Fatal(err)
 	}
-	sumPath := filepath.Join(v2dir, report.FileSummary)
+	sumPath := filepath.Join(v2dir, archive.FileSummary)
 	b, err := os.ReadFile(sumPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(sumPath, bytes.Replace(b, []byte(report.Schema), []byte("cogload.summary/v2"), 1), 0o644); err != nil {
+	if err := os.WriteFile(sumPath, bytes.Replace(b, []byte(aggregate.Schema), []byte("cogload.summary/v2"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	htmlOut := filepath.Join(t.TempDir(), "cmp.html")
@@ -157,11 +159,11 @@ func TestCompareCommand(t *testing.T) {
 	}
 
 	_, stdout, _ := compareCLI(t, nil, "compare", base, slow, "--format", "json", "--fail-on", "p99>+10%")
-	var c report.Comparison
+	var c compare.Comparison
 	if err := json.Unmarshal([]byte(stdout), &c); err != nil {
 		t.Fatalf("--format json: %v", err)
 	}
-	if len(c.Runs) != 2 || !c.Breached() || c.Schema != report.ComparisonSchema {
+	if len(c.Runs) != 2 || !c.Breached() || c.Schema != compare.Schema {
 		t.Errorf("json comparison: %d runs, breached %v, schema %q", len(c.Runs), c.Breached(), c.Schema)
 	}
 }
@@ -185,7 +187,7 @@ func TestParseNoise(t *testing.T) {
 		{in: "nanpp", err: true},
 	}
 	for _, tt := range tests {
-		var o report.CompareOptions
+		var o compare.Options
 		err := parseNoise(tt.in, &o)
 		if (err != nil) != tt.err {
 			t.Errorf("parseNoise(%q) error = %v, want error %v", tt.in, err, tt.err)
@@ -204,7 +206,7 @@ func FuzzParseNoise(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var o report.CompareOptions
+		var o compare.Options
 		if err := parseNoise(s, &o); err != nil {
 			return
 		}

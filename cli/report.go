@@ -8,8 +8,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/report"
+	"github.com/cogload/cogload/render"
 )
 
 func init() {
@@ -21,7 +23,7 @@ func init() {
 // summary.json, never results.bin (except to write a merged archive).
 func runReport(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("report", stdio.Err)
-	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	format := fs.String("format", "text", "output format: "+strings.Join(render.Formats(), ", "))
 	out := fs.String("out", "", "write the report to this file instead of stdout")
 	write := fs.String("write", "", "also write the merged run as a new archive in this folder (must not exist)")
 	check := fs.Bool("check", false, "exit with the run's status: 98 on violations, 99 on breached thresholds, 130 if interrupted")
@@ -37,28 +39,28 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 		fs.Usage()
 		return usagef("report: no run archive given")
 	}
-	if _, ok := report.Renderers[*format]; !ok {
-		return usagef("report: --format %q: use one of %s", *format, strings.Join(report.Formats(), ", "))
+	if _, ok := render.Renderers[*format]; !ok {
+		return usagef("report: --format %q: use one of %s", *format, strings.Join(render.Formats(), ", "))
 	}
 
-	archives := make([]*report.Archive, 0, len(runs))
+	archives := make([]*archive.Archive, 0, len(runs))
 	for _, dir := range runs {
-		a, err := report.OpenArchive(dir)
+		a, err := archive.OpenArchive(dir)
 		if err != nil {
 			return usageErr(fmt.Errorf("report: %w", err))
 		}
 		archives = append(archives, a)
 	}
-	var s *report.Summary
+	var s *aggregate.Summary
 	if len(archives) == 1 {
 		s = archives[0].Summary
 	} else {
-		if s, err = report.Merge(archives...); err != nil {
+		if s, err = archive.Merge(archives...); err != nil {
 			return usageErr(fmt.Errorf("report: %w", err))
 		}
 	}
 	if *write != "" {
-		if err := report.WriteMerged(*write, archives, s); err != nil {
+		if err := archive.WriteMerged(*write, archives, s); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *write)
@@ -67,7 +69,7 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	if *check {
-		if code := report.ExitStatus(s); code != domain.ExitOK {
+		if code := s.Status(); code != domain.ExitOK {
 			return &ExitError{Code: code, Err: fmt.Errorf("report: run status %s", code)}
 		}
 	}
@@ -75,16 +77,16 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 }
 
 // renderTo writes the report to path, or to stdout when path is empty.
-func renderTo(path string, stdout io.Writer, format string, s *report.Summary) error {
+func renderTo(path string, stdout io.Writer, format string, s *aggregate.Summary) error {
 	if path == "" {
-		return report.Render(stdout, format, s)
+		return render.Write(stdout, format, s)
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(f)
-	err = report.Render(bw, format, s)
+	err = render.Write(bw, format, s)
 	if err == nil {
 		err = bw.Flush()
 	}

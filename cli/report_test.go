@@ -12,8 +12,9 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/report"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -35,7 +36,7 @@ func reportTestPlan(hash string) *scenarios.Plan {
 func writeReportArchive(t *testing.T, root, hash, shard string, n int, violations bool) string {
 	t.Helper()
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	w, err := report.NewArchive(root, report.ArchiveMeta{Plan: reportTestPlan(hash), ToolVersion: "test", Target: "mock", Pool: "default", Shard: shard, Start: start})
+	w, err := archive.NewArchive(root, archive.ArchiveMeta{Plan: reportTestPlan(hash), ToolVersion: "test", Target: "mock", Pool: "default", Shard: shard, Start: start})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func writeReportArchive(t *testing.T, root, hash, shard string, n int, violation
 		}
 		w.Record(&vegeta.Result{Seq: s.Seq, Timestamp: s.Timestamp, Latency: s.Latency, Code: s.Code}, s)
 	}
-	if _, err := w.Finish(report.RunEnd{}); err != nil {
+	if _, err := w.Finish(archive.RunEnd{}); err != nil {
 		t.Fatal(err)
 	}
 	return w.Dir()
@@ -67,8 +68,8 @@ func TestReportRendersOneArchive(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, out:\n%s", code, errs, out)
 	}
 	code, out, _ = reportCLI(t, "report", "--format", "json", dir)
-	var s report.Summary
-	if code != 0 || json.Unmarshal([]byte(out), &s) != nil || s.Totals.Requests != 20 || s.Schema != report.Schema {
+	var s aggregate.Summary
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil || s.Totals.Requests != 20 || s.Schema != aggregate.Schema {
 		t.Fatalf("json: exit %d, %d requests, schema %q", code, s.Totals.Requests, s.Schema)
 	}
 	for _, f := range []string{"markdown", "junit"} {
@@ -94,7 +95,7 @@ func TestReportMergesShards(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var s report.Summary
+	var s aggregate.Summary
 	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Totals.Requests != 30 || len(s.Run.Shards) != 2 {
 		t.Fatalf("merged: %v, %d requests, shards %v", err, s.Totals.Requests, s.Run.Shards)
 	}

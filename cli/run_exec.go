@@ -9,10 +9,13 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/attack"
+	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
-	"github.com/cogload/cogload/report"
+	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/tokens"
 )
@@ -29,7 +32,7 @@ type runner struct {
 type poolRun struct {
 	label   string
 	archive string
-	summary *report.Summary
+	summary *aggregate.Summary
 }
 
 func (r *runner) runAll(ctx context.Context) error {
@@ -126,7 +129,7 @@ func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) 
 	if r.opts.shardN > 1 {
 		shard = fmt.Sprintf("%d/%d", r.opts.shardI, r.opts.shardN)
 	}
-	aw, err := report.NewArchive(r.opts.out, report.ArchiveMeta{
+	aw, err := archive.NewArchive(r.opts.out, archive.ArchiveMeta{
 		Plan: plan, ToolVersion: ToolVersion(), Target: targetLabel, Pool: poolLabel, Shard: shard, Start: time.Now(),
 	})
 	if err != nil {
@@ -143,7 +146,7 @@ func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) 
 		_ = aw.Abort()
 		return poolRun{}, fmt.Errorf("attack: %w", err)
 	}
-	summary, err := aw.Finish(report.RunEnd{End: stats.End, Interrupted: stats.Interrupted})
+	summary, err := aw.Finish(archive.RunEnd{End: stats.End, Interrupted: stats.Interrupted})
 	if err != nil {
 		return poolRun{}, err
 	}
@@ -189,19 +192,19 @@ func (r *runner) present(pr poolRun, stats attack.Stats) error {
 		fmt.Fprintln(r.stdio.Out, pr.archive)
 		return nil
 	}
-	if err := report.Render(r.stdio.Out, r.opts.format, pr.summary); err != nil {
+	if err := render.Write(r.stdio.Out, r.opts.format, pr.summary); err != nil {
 		return err
 	}
 	fmt.Fprintf(r.stdio.Err, "cogload: archive written to %s (exit status %d)\n", pr.archive, pr.summary.Run.ExitStatus)
 	return nil
 }
 
-func appendStepSummary(path string, s *report.Summary) error {
+func appendStepSummary(path string, s *aggregate.Summary) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
-	if err := report.RenderMarkdown(f, s); err != nil {
+	if err := render.Markdown(f, s); err != nil {
 		f.Close()
 		return err
 	}
@@ -209,16 +212,16 @@ func appendStepSummary(path string, s *report.Summary) error {
 }
 
 func (r *runner) printComparison(runs []poolRun) error {
-	sums := make([]*report.Summary, len(runs))
+	sums := make([]*aggregate.Summary, len(runs))
 	for i, pr := range runs {
 		sums[i] = pr.summary
 	}
-	c, err := report.Compare(sums, report.CompareOptions{})
+	c, err := compare.Runs(sums, compare.Options{})
 	if err != nil {
 		return fmt.Errorf("compare pools: %w", err)
 	}
 	fmt.Fprintln(r.stdio.Out)
-	return report.RenderComparisonText(r.stdio.Out, c)
+	return render.ComparisonText(r.stdio.Out, c)
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -235,11 +238,11 @@ type progressPrinter struct {
 	tty      bool
 	every    time.Duration
 	last     time.Time
-	aw       *report.ArchiveWriter
+	aw       *archive.ArchiveWriter
 	lastLine int
 }
 
-func newProgressPrinter(w io.Writer, quiet bool, every time.Duration, aw *report.ArchiveWriter) *progressPrinter {
+func newProgressPrinter(w io.Writer, quiet bool, every time.Duration, aw *archive.ArchiveWriter) *progressPrinter {
 	p := &progressPrinter{w: w, quiet: quiet, every: every, aw: aw}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -102,7 +103,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		}
 		return nil
 	}
-	if err := plan.Describe(stdio.Out); err != nil {
+	if err := render.Plan(stdio.Out, plan); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}
 	return nil

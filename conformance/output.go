@@ -7,31 +7,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/junit"
+	"github.com/cogload/cogload/internal/textfmt"
 )
-
-// newTable keeps rows on one line (a failure's expected vs actual stays
-// greppable); a positive wrap wraps the cells of column 2 at that width.
-func newTable(w io.Writer, wrapRule ...int) *tablewriter.Table {
-	row := tw.CellConfig{Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone}}
-	if len(wrapRule) > 0 {
-		row = tw.CellConfig{
-			Formatting:   tw.CellFormatting{AutoWrap: tw.WrapNormal},
-			ColMaxWidths: tw.CellWidth{PerColumn: tw.Mapper[int, int]{2: wrapRule[0], 4: 40}},
-		}
-	}
-	return tablewriter.NewTable(w,
-		tablewriter.WithConfig(tablewriter.Config{Row: row}),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRenderer(renderer.NewBlueprint()),
-		tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
-	)
-}
 
 // byArea groups results by area in report order.
 func byArea(results []Result) [][]Result {
@@ -67,8 +46,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 			}
 		}
 		fmt.Fprintf(w, "%s: %d pass, %d fail, %d skip\n", group[0].Area, pass, fail, skip)
-		t := newTable(w)
-		t.Header("Case", "Result", "Detail")
+		// Rows stay on one line, so a failure's expected vs actual stays
+		// greppable.
+		t := textfmt.Table{Header: []string{"Case", "Result", "Detail"}}
 		for _, res := range group {
 			detail := ""
 			switch res.Verdict {
@@ -77,12 +57,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 			case Skip:
 				detail = res.Reason
 			}
-			if err := t.Append(res.ID, strings.ToUpper(res.Verdict), oneLine(detail)); err != nil {
-				return fmt.Errorf("render table: %w", err)
-			}
+			t.Rows = append(t.Rows, []string{res.ID, strings.ToUpper(res.Verdict), oneLine(detail)})
 		}
-		if err := t.Render(); err != nil {
-			return fmt.Errorf("render table: %w", err)
+		if err := t.Write(w); err != nil {
+			return err
 		}
 		fmt.Fprintln(w)
 	}
@@ -140,8 +118,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 // WriteList prints the catalog: id, area, rule, needs and source, and the
 // open question where the real behaviour is uncertain.
 func WriteList(w io.Writer, cases []Case) error {
-	t := newTable(w, 60)
-	t.Header("Case", "Area", "Rule", "Needs", "Source")
+	t := textfmt.Table{Header: []string{"Case", "Area", "Rule", "Needs", "Source"}, Wrap: map[int]int{2: 60, 4: 40}}
 	for _, c := range cases {
 		needs := make([]string, 0, len(c.Needs))
 		for _, n := range c.Needs {
@@ -156,12 +133,10 @@ func WriteList(w io.Writer, cases []Case) error {
 		if nd == "" {
 			nd = "-"
 		}
-		if err := t.Append(c.ID, string(c.Area), rule, nd, c.Source.String()); err != nil {
-			return fmt.Errorf("render list: %w", err)
-		}
+		t.Rows = append(t.Rows, []string{c.ID, string(c.Area), rule, nd, c.Source.String()})
 	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("render list: %w", err)
+	if err := t.Write(w); err != nil {
+		return err
 	}
 	_, err := fmt.Fprintf(w, "%d cases\n", len(cases))
 	return err

@@ -2,19 +2,15 @@ package mock
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestWireGolden pins the exact bytes of representative answers (status,
 // the headers clients read, body); the request id varies and is only
@@ -51,17 +47,5 @@ func TestWireGolden(t *testing.T) {
 		}
 		fmt.Fprintf(&out, "%s\n\n", body)
 	}
-	path := filepath.Join("testdata", "wire.golden")
-	if *update {
-		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestWireGolden -update)", err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Fatalf("wire answers changed; got:\n%s\nwant:\n%s", out.Bytes(), want)
-	}
+	golden.Check(t, "wire.golden", out.Bytes())
 }

@@ -2,39 +2,17 @@ package scenarios
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/cogload/cogload/internal/golden"
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "update .golden files")
-
 // golden compares got with testdata/<name>, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
 
 func loadAndCompile(path string) (*Plan, error) {
 	s, err := Load(path)
@@ -71,7 +49,7 @@ func TestBrokenScenarios(t *testing.T) {
 					t.Errorf("line %q does not start with %s:line:col", line, f)
 				}
 			}
-			golden(t, filepath.Join("broken", name+".golden"), []byte(err.Error()+"\n"))
+			golden.Check(t, filepath.Join("broken", name+".golden"), []byte(err.Error()+"\n"))
 		})
 	}
 }

@@ -218,26 +218,6 @@ func (s Stage) RateAt(t time.Duration) float64 {
 	}
 }
 
-// Requests returns the number of requests the stage plans to send.
-func (s Stage) Requests() float64 {
-	switch s.Kind {
-	case StageRamp:
-		return (s.From + s.To) / 2 * s.Duration.Seconds()
-	case StageSteps:
-		var total float64
-		for t := time.Duration(0); t < s.Duration; t += s.Every {
-			d := min(s.Every, s.Duration-t)
-			total += s.RateAt(t) * d.Seconds()
-		}
-		return total
-	default:
-		return s.From * s.Duration.Seconds()
-	}
-}
-
-// Peak returns the highest rate of the stage.
-func (s Stage) Peak() float64 { return max(s.From, s.To, s.RateAt(s.Duration)) }
-
 // Threshold is one pass/fail rule, e.g. `latency.p99 < 300ms`,
 // `throttle_rate < 1%` or `errors{code=InternalErrorException} == 0`.
 type Threshold struct {

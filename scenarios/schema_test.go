@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/internal/golden"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
 )
@@ -231,7 +232,7 @@ func TestSchemaInSync(t *testing.T) {
 			t.Errorf("schemaDocs[%q] documents a field the Go types no longer have", path)
 		}
 	}
-	if *update {
+	if golden.Updating() {
 		if err := os.WriteFile("scenario.schema.json", got, 0o644); err != nil {
 			t.Fatal(err)
 		}

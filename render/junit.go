@@ -1,0 +1,106 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/internal/junit"
+)
+
+// JUnit writes JUnit XML for CI: one testcase per threshold (failing
+// when breached or not evaluable) and one per expectation group (variant),
+// failing when it got violations.
+func JUnit(w io.Writer, s *aggregate.Summary) error {
+	dur := fmt.Sprintf("%.3f", s.Run.DurationS)
+	ts := ""
+	if !s.Run.Start.IsZero() {
+		ts = s.Run.Start.UTC().Format("2006-01-02T15:04:05")
+	}
+	th := junit.Suite{Name: "thresholds", Time: dur, Timestamp: ts}
+	for _, t := range s.Thresholds {
+		c := junit.Case{Name: t.Expr, Classname: "cogload." + s.Run.Scenario + ".thresholds", Time: "0"}
+		if !t.Pass {
+			msg := "observed " + t.ObservedText
+			if t.Note != "" {
+				msg = t.Note
+			}
+			text := fmt.Sprintf("%s: observed %s", t.Expr, t.ObservedText)
+			if t.Pos != "" {
+				text += " (" + t.Pos + ")"
+			}
+			c.Failure = &junit.Failure{Message: msg, Type: "threshold", Text: text}
+			th.Failures++
+		}
+		th.Cases = append(th.Cases, c)
+	}
+	th.Tests = len(th.Cases)
+
+	ex := junit.Suite{Name: "expectations", Time: dur, Timestamp: ts}
+	examples := map[int][]aggregate.ViolationExample{}
+	for _, e := range s.Violations.Examples {
+		examples[e.Variant] = append(examples[e.Variant], e)
+	}
+	for _, v := range s.Variants {
+		c := junit.Case{
+			Name:      fmt.Sprintf("token_pool=%s attribute=%s metadata=%s expects %s", v.TokenPool, v.Attribute, v.Metadata, strings.Join(v.Expected, "|")),
+			Classname: "cogload." + s.Run.Scenario + ".expectations",
+			Time:      "0",
+			SystemOut: fmt.Sprintf("requests %d, ok %d, throttled %d, errors %d, violations %d", v.Requests, v.OK, v.Throttled, v.Errors, v.Violations),
+		}
+		switch {
+		case v.Violations > 0:
+			got := violatingOutcomes(s, v.Index)
+			var b strings.Builder
+			fmt.Fprintf(&b, "%d of %d requests got an unexpected outcome: %s; expected %s",
+				v.Violations, v.Requests, strings.Join(got, ", "), strings.Join(v.Expected, " or "))
+			for _, e := range examples[v.Index] {
+				fmt.Fprintf(&b, "\nseq %d at %.3fs (%s): got %s (HTTP %d)", e.Seq, e.OffsetS, e.Stage, e.Outcome, e.Code)
+			}
+			c.Failure = &junit.Failure{Message: fmt.Sprintf("%d violations", v.Violations), Type: "violation", Text: b.String()}
+			ex.Failures++
+		case v.Requests == 0:
+			c.Skipped = &junit.Skipped{Message: "no requests were sent for this variant"}
+			ex.Skipped++
+		}
+		ex.Cases = append(ex.Cases, c)
+	}
+	ex.Tests = len(ex.Cases)
+
+	out := junit.Suites{
+		Name:     "cogload " + s.Run.Scenario,
+		Tests:    th.Tests + ex.Tests,
+		Failures: th.Failures + ex.Failures,
+		Time:     dur,
+		Suites:   []junit.Suite{th, ex},
+	}
+	return junit.Write(w, out)
+}
+
+// violatingOutcomes lists the outcomes judged violations for a variant,
+// most frequent first, as "outcome×count".
+func violatingOutcomes(s *aggregate.Summary, variant int) []string {
+	counts := map[string]uint64{}
+	for _, c := range s.Counts {
+		if c.Variant == variant && c.Verdict == "violation" {
+			counts[c.Outcome] += c.Count
+		}
+	}
+	names := make([]string, 0, len(counts))
+	for o := range counts {
+		names = append(names, o)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if counts[names[i]] != counts[names[j]] {
+			return counts[names[i]] > counts[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	out := make([]string, len(names))
+	for i, o := range names {
+		out[i] = fmt.Sprintf("%s×%d", o, counts[o])
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/internal/golden"
+	"github.com/cogload/cogload/internal/junit"
+	"github.com/cogload/cogload/internal/reportfixture"
+)
+
+func TestRenderGolden(t *testing.T) {
+	s := reportfixture.Summary(t)
+	for _, tc := range []struct {
+		format, file string
+	}{
+		{"text", "fixture.txt"},
+		{"markdown", "fixture.md"},
+		{"json", "fixture.json"},
+		{"junit", "fixture.junit.xml"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, tc.format, s); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, tc.file, buf.Bytes())
+		})
+	}
+}
+
+func TestRenderTextContent(t *testing.T) {
+	s := reportfixture.Summary(t)
+	var buf bytes.Buffer
+	if err := Text(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	// Thresholds come first, with marks and observed values.
+	th := strings.Index(out, "Thresholds")
+	tot := strings.Index(out, "Totals")
+	if th < 0 || tot < 0 || th > tot {
+		t.Fatalf("thresholds block missing or after totals:\n%s", out)
+	}
+	for _, want := range []string{"✓", "✗", "no token pool named \"nosuch\"", "InternalErrorException", "tampered"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "behind schedule") {
+		t.Errorf("on-schedule run mentions falling behind")
+	}
+	s.Totals.BehindSchedule, s.Totals.BehindNote = true, "the attacker fell behind schedule: test"
+	buf.Reset()
+	if err := Text(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "WARNING: the attacker fell behind schedule") {
+		t.Errorf("behind-schedule line missing")
+	}
+}
+
+func TestRenderMarkdownEscapesPipes(t *testing.T) {
+	s := reportfixture.Summary(t)
+	s.Thresholds[0].Note = "a | b"
+	var buf bytes.Buffer
+	if err := Markdown(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `a \| b`) {
+		t.Errorf("pipe not escaped in markdown")
+	}
+	buf.Reset()
+	if err := Text(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), `\|`) {
+		t.Errorf("text output escaped a pipe")
+	}
+}
+
+func TestRenderJUnitStructure(t *testing.T) {
+	s := reportfixture.Summary(t)
+	var buf bytes.Buffer
+	if err := JUnit(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	var suites junit.Suites
+	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	if len(suites.Suites) != 2 {
+		t.Fatalf("suites = %d", len(suites.Suites))
+	}
+	th, ex := suites.Suites[0], suites.Suites[1]
+	if th.Tests != len(s.Thresholds) || ex.Tests != len(s.Variants) {
+		t.Errorf("tests = %d/%d, want %d/%d", th.Tests, ex.Tests, len(s.Thresholds), len(s.Variants))
+	}
+	failedTh := 0
+	for _, r := range s.Thresholds {
+		if !r.Pass {
+			failedTh++
+		}
+	}
+	if th.Failures != failedTh || failedTh == 0 {
+		t.Errorf("threshold failures = %d, want %d (>0)", th.Failures, failedTh)
+	}
+	// Tampered variants got accepted tokens: 4 expectation groups fail.
+	if ex.Failures != 4 {
+		t.Errorf("expectation failures = %d, want 4", ex.Failures)
+	}
+	for _, c := range ex.Cases {
+		if strings.Contains(c.Name, "token_pool=tampered") != (c.Failure != nil) {
+			t.Errorf("case %q failure = %v", c.Name, c.Failure)
+		}
+	}
+}
+
+func TestRenderUnknownFormat(t *testing.T) {
+	err := Write(new(bytes.Buffer), "pdf", reportfixture.Summary(t))
+	if err == nil || !strings.Contains(err.Error(), `unknown format "pdf"`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestRenderEmptyRun(t *testing.T) {
+	a := aggregate.NewAggregator(reportfixture.Plan(), reportfixture.Start)
+	s, err := a.Summary(aggregate.RunMeta{Interrupted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"text", "markdown", "json", "junit"} {
+		var buf bytes.Buffer
+		if err := Write(&buf, f, s); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

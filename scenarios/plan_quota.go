@@ -1,0 +1,137 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/textfmt"
+)
+
+// QuotaUse predicts, from the plan alone, how the run meets the service's
+// quotas: the account-wide category rate, the per-user code limit and the
+// default email's daily limit. Each line says whether throttling is
+// expected.
+func (p *Plan) QuotaUse() []string {
+	q := p.Quota
+	var out []string
+	peak := p.PeakRate()
+	if peak <= q.CategoryRPS {
+		out = append(out, fmt.Sprintf("Category rate: peak %s req/s is %s of the account-wide %s req/s quota (shared by every pool and user in the account and Region): no throttling expected.",
+			textfmt.Num(peak), textfmt.Share(peak/q.CategoryRPS), textfmt.Num(q.CategoryRPS)))
+	} else {
+		from, excess := p.overQuota(q.CategoryRPS)
+		out = append(out, fmt.Sprintf("Category rate: peak %s req/s exceeds the account-wide %s req/s quota from %s into the run: TooManyRequestsException expected for about %s requests (%s of the run). Against a real account this also throttles every other client of the category.",
+			textfmt.Num(peak), textfmt.Num(q.CategoryRPS), from.Round(time.Millisecond), textfmt.Round(excess), textfmt.Share(excess/math.Max(p.TotalRequests(), 1))))
+	}
+	for _, pool := range p.Target.Pools {
+		if pool == "raised-quota" {
+			out = append(out, "Pool configuration raised-quota sets its own quotas; the figures here use the default model.")
+		}
+	}
+	out = append(out, p.perUserUse()...)
+	out = append(out, p.emailUse()...)
+	return out
+}
+
+// overQuota returns when the planned rate first exceeds quota and how many
+// requests are planned above it.
+func (p *Plan) overQuota(quota float64) (time.Duration, float64) {
+	total := p.TotalDuration()
+	step := max(total/200_000, 10*time.Millisecond)
+	first := time.Duration(-1)
+	var excess float64
+	for t := time.Duration(0); t < total; t += step {
+		rate := p.RateAt(t)
+		if rate > quota {
+			if first < 0 {
+				first = t
+			}
+			excess += (rate - quota) * min(step, total-t).Seconds()
+		}
+	}
+	return max(first, 0), excess
+}
+
+// codeCalls is the expected number of requests from pool i that reach the
+// per-user code limit: valid tokens with an attribute that can get a code.
+func (p *Plan) codeCalls(i int, attr string) float64 {
+	n := p.TotalRequests()
+	var calls float64
+	for _, v := range p.Variants {
+		if v.TokenPool != i || p.TokenPools[i].Kind != KindValid || !v.Expect.Allows(domain.OutcomeOK) {
+			continue
+		}
+		if a := p.Attributes[v.Attribute].Name; attr == "" && cognito.IsVerifiable(a) || a == attr {
+			calls += n * v.Weight
+		}
+	}
+	return calls
+}
+
+func (p *Plan) perUserUse() []string {
+	q := p.Quota
+	var out []string
+	hours := max(p.TotalDuration().Hours(), 1)
+	for i, tp := range p.TokenPools {
+		calls := p.codeCalls(i, "")
+		if calls == 0 {
+			continue
+		}
+		users := float64(tp.Size)
+		if tp.Checkout == CheckoutExclusive {
+			users = math.Min(users, math.Ceil(p.poolRequests(i)))
+		}
+		if q.Users > 0 {
+			users = math.Min(users, float64(q.Users))
+		}
+		users = math.Max(users, 1)
+		perUser := calls / users / hours
+		line := fmt.Sprintf("Per-user codes: pool %s sends about %s code requests over %s users (%s checkout): %.2f per user per hour vs the limit of %d",
+			tp.Name, textfmt.Round(calls), textfmt.Round(users), tp.Checkout, perUser, q.CodesPerUserHour)
+		switch lim := float64(q.CodesPerUserHour); {
+		case perUser > lim:
+			line += fmt.Sprintf(": LimitExceededException expected for about %s of them.", textfmt.Share((perUser-lim)/perUser))
+		case tp.Checkout == CheckoutRandom && perUser > lim/3:
+			line += ": random checkout spreads unevenly, so some users may hit it; use exclusive or a larger pool to avoid it."
+		default:
+			line += ": no per-user limiting expected."
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func (p *Plan) emailUse() []string {
+	q := p.Quota
+	if q.EmailsPerDay <= 0 {
+		return nil
+	}
+	var pools []string
+	for _, pool := range p.Target.Pools {
+		if q.EmailsPerDayAll || pool == DefaultMockPool {
+			pools = append(pools, pool)
+		}
+	}
+	if !p.Target.Mock && q.EmailsPerDayAll {
+		pools = []string{"the endpoint's pool"}
+	}
+	if len(pools) == 0 {
+		return nil
+	}
+	var emails float64
+	for i := range p.TokenPools {
+		emails += p.codeCalls(i, cognito.AttributeEmail)
+	}
+	days := max(p.TotalDuration().Hours()/24, 1)
+	line := fmt.Sprintf("Daily email (%s): about %s emails per day vs the %d/day default-email quota", strings.Join(pools, ", "), textfmt.Round(emails/days), q.EmailsPerDay)
+	if emails/days > float64(q.EmailsPerDay) {
+		line += fmt.Sprintf(": LimitExceededException expected after the %dth email.", q.EmailsPerDay)
+	} else {
+		line += ": within it."
+	}
+	return []string{line}
+}

@@ -1,0 +1,98 @@
+package scenarios
+
+import "time"
+
+// Segment is a stretch of a stage whose planned rate changes linearly from
+// From to To requests/s. A stage is a list of segments: one for a constant
+// or ramp stage, one per step for a steps stage. The plan's totals, the
+// report's timeline and the attack's pacer all read the schedule from
+// here, so what the plan reports is what the pacer does.
+type Segment struct {
+	Start, Duration time.Duration // Start is the offset into the stage
+	From, To        float64
+}
+
+// RequestsUpTo integrates the segment's rate over its first d.
+func (g Segment) RequestsUpTo(d time.Duration) float64 {
+	d = min(d, g.Duration)
+	if d <= 0 {
+		return 0
+	}
+	t := d.Seconds()
+	k := (g.To - g.From) / g.Duration.Seconds()
+	return g.From*t + k*t*t/2
+}
+
+// Segments returns the stage's schedule. Negative rates count as 0.
+func (s Stage) Segments() []Segment {
+	if s.Duration <= 0 {
+		return nil
+	}
+	seg := func(start, dur time.Duration, r0, r1 float64) Segment {
+		return Segment{Start: start, Duration: dur, From: max(r0, 0), To: max(r1, 0)}
+	}
+	switch s.Kind {
+	case StageRamp:
+		return []Segment{seg(0, s.Duration, s.From, s.To)}
+	case StageSteps:
+		if s.Every <= 0 {
+			break
+		}
+		var out []Segment
+		for t := time.Duration(0); t < s.Duration; t += s.Every {
+			r := s.RateAt(t)
+			out = append(out, seg(t, min(s.Every, s.Duration-t), r, r))
+		}
+		return out
+	}
+	return []Segment{seg(0, s.Duration, s.From, s.From)}
+}
+
+// RequestsUpTo returns the number of requests the stage schedules in its
+// first d.
+func (s Stage) RequestsUpTo(d time.Duration) float64 {
+	var n float64
+	for _, g := range s.Segments() {
+		if d <= g.Start {
+			break
+		}
+		n += g.RequestsUpTo(d - g.Start)
+	}
+	return n
+}
+
+// Requests returns the number of requests the stage plans to send.
+func (s Stage) Requests() float64 { return s.RequestsUpTo(s.Duration) }
+
+// Peak returns the highest rate the stage's schedule reaches.
+func (s Stage) Peak() float64 {
+	var p float64
+	for _, g := range s.Segments() {
+		p = max(p, g.From, g.To)
+	}
+	return p
+}
+
+// StageStart returns the offset from the run's start at which stage i
+// begins: stages run one after another.
+func (p *Plan) StageStart(i int) time.Duration {
+	var d time.Duration
+	for _, s := range p.Stages[:i] {
+		d += s.Duration
+	}
+	return d
+}
+
+// RequestsUpTo returns the number of requests the plan schedules in the
+// first d of the run.
+func (p *Plan) RequestsUpTo(d time.Duration) float64 {
+	var n float64
+	for _, s := range p.Stages {
+		if d <= 0 {
+			break
+		}
+		n += s.RequestsUpTo(min(d, s.Duration))
+		d -= s.Duration
+	}
+	return n
+}
