@@ -14,46 +14,27 @@ import (
 // gives up on the missed hits instead of sending them in a burst.
 const DefaultMaxBacklog = 250 * time.Millisecond
 
-// segment is a stretch of a stage with a linearly changing rate.
-type segment struct {
-	start, dur time.Duration
-	r0, r1     float64 // requests/s at start and end
-	base       float64 // hits scheduled before start
-}
-
-// hits returns the hits the segment schedules in its first d.
-func (s segment) hits(d time.Duration) float64 {
-	t := d.Seconds()
-	if s.dur <= 0 {
-		return 0
-	}
-	k := (s.r1 - s.r0) / s.dur.Seconds()
-	return s.r0*t + k*t*t/2
-}
-
-// timeFor returns the offset into the segment at which the schedule has
-// accumulated n hits, and false if that falls after the segment.
-func (s segment) timeFor(n float64) (time.Duration, bool) {
-	if n > s.hits(s.dur)+1e-9 {
+// hitTime returns the offset into segment g at which its schedule has
+// accumulated n hits, and false if that falls after the segment: the
+// inverse of Segment.RequestsUpTo, which only the pacer needs.
+func hitTime(g scenarios.Segment, n float64) (time.Duration, bool) {
+	if n > g.RequestsUpTo(g.Duration)+1e-9 {
 		return 0, false
 	}
-	D := s.dur.Seconds()
-	k := (s.r1 - s.r0) / D
+	D := g.Duration.Seconds()
+	k := (g.To - g.From) / D
 	var t float64
 	if math.Abs(k) < 1e-12 {
-		if s.r0 <= 0 {
+		if g.From <= 0 {
 			return 0, false // a pause: nothing is due in it
 		}
-		t = n / s.r0
-		if n == 0 {
-			t = 0
-		}
+		t = n / g.From
 	} else {
-		disc := s.r0*s.r0 + 2*k*n
+		disc := g.From*g.From + 2*k*n
 		if disc < 0 {
 			return 0, false
 		}
-		t = (-s.r0 + math.Sqrt(disc)) / k
+		t = (-g.From + math.Sqrt(disc)) / k
 	}
 	if t < 0 || t > D+1e-9 {
 		return 0, false
@@ -67,7 +48,8 @@ func (s segment) timeFor(n float64) (time.Duration, bool) {
 // a burst, it skips hits more than MaxBacklog behind and counts them.
 type Pacer struct {
 	stage      scenarios.Stage
-	segs       []segment
+	segs       []scenarios.Segment
+	base       []float64 // hits scheduled before each segment
 	total      float64
 	maxBacklog time.Duration
 	skipped    atomic.Uint64
@@ -81,29 +63,10 @@ func NewPacer(st scenarios.Stage, maxBacklog time.Duration) *Pacer {
 	if maxBacklog <= 0 {
 		maxBacklog = DefaultMaxBacklog
 	}
-	p := &Pacer{stage: st, maxBacklog: maxBacklog}
-	add := func(start, dur time.Duration, r0, r1 float64) {
-		if dur <= 0 {
-			return
-		}
-		s := segment{start: start, dur: dur, r0: max(r0, 0), r1: max(r1, 0), base: p.total}
-		p.segs = append(p.segs, s)
-		p.total += s.hits(dur)
-	}
-	switch st.Kind {
-	case scenarios.StageRamp:
-		add(0, st.Duration, st.From, st.To)
-	case scenarios.StageSteps:
-		if st.Every <= 0 {
-			add(0, st.Duration, st.From, st.From)
-			break
-		}
-		for t := time.Duration(0); t < st.Duration; t += st.Every {
-			r := st.RateAt(t)
-			add(t, min(st.Every, st.Duration-t), r, r)
-		}
-	default:
-		add(0, st.Duration, st.From, st.From)
+	p := &Pacer{stage: st, maxBacklog: maxBacklog, segs: st.Segments()}
+	for _, g := range p.segs {
+		p.base = append(p.base, p.total)
+		p.total += g.RequestsUpTo(g.Duration)
 	}
 	return p
 }
@@ -113,15 +76,7 @@ func (p *Pacer) Planned() float64 { return p.total }
 
 // Expected returns the hits scheduled in the first elapsed of the stage.
 func (p *Pacer) Expected(elapsed time.Duration) float64 {
-	if elapsed <= 0 {
-		return 0
-	}
-	for _, s := range p.segs {
-		if elapsed < s.start+s.dur {
-			return s.base + s.hits(elapsed-s.start)
-		}
-	}
-	return p.total
+	return p.stage.RequestsUpTo(elapsed)
 }
 
 // Skipped returns the hits given up after falling behind schedule.
@@ -162,15 +117,15 @@ func (p *Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 // when the stage ends first.
 func (p *Pacer) Due(n uint64) (time.Duration, bool) {
 	x := float64(n)
-	for _, s := range p.segs {
-		if x > s.base+s.hits(s.dur)+1e-9 {
+	for i, g := range p.segs {
+		if x > p.base[i]+g.RequestsUpTo(g.Duration)+1e-9 {
 			continue
 		}
-		at, ok := s.timeFor(x - s.base)
+		at, ok := hitTime(g, x-p.base[i])
 		if !ok {
 			continue
 		}
-		due := s.start + at
+		due := g.Start + at
 		// A hit due at the very end belongs to no stage.
 		if due > p.stage.Duration-time.Microsecond {
 			return 0, false
