@@ -218,29 +218,13 @@ func (a *Aggregator) targetAt(sec int64) float64 {
 	return a.plan.RateAt(max(mid, 0))
 }
 
-// Progress is a snapshot for a live progress line.
-type Progress struct {
-	// Elapsed runs from the run's start to the latest request start.
-	Elapsed time.Duration
-	Sent    uint64
-	// Rate is the achieved rate so far (requests/s); TargetRate the plan's
-	// rate at Elapsed.
-	Rate       float64
-	TargetRate float64
-	// P99 is the overall 99th percentile latency so far.
-	P99        time.Duration
-	OK         uint64
-	Throttled  uint64
-	Errors     uint64
-	Violations uint64
-}
-
-// Progress returns the counts so far. It scans one histogram, so call it
+// Progress returns the answers so far, Elapsed up to the latest request
+// start. It scans one histogram, so call it
 // a few times a second at most.
-func (a *Aggregator) Progress() Progress {
+func (a *Aggregator) Progress() domain.Progress {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	p := Progress{
+	p := domain.Progress{
 		Sent:       a.sent,
 		OK:         a.okCount,
 		Throttled:  a.throttled,
@@ -251,9 +235,6 @@ func (a *Aggregator) Progress() Progress {
 		p.Elapsed = max(a.last.Sub(a.start), 0)
 		p.P99 = time.Duration(a.overall.ValueAtQuantile(99)) * time.Microsecond
 		p.TargetRate = a.plan.RateAt(p.Elapsed)
-		if w := a.last.Sub(a.first); w > 0 {
-			p.Rate = float64(a.sent) / w.Seconds()
-		}
 	}
 	return p
 }

@@ -168,7 +168,7 @@ func (w *ArchiveWriter) Record(res *vegeta.Result, s domain.Sample) {
 func (w *ArchiveWriter) Aggregator() *aggregate.Aggregator { return w.agg }
 
 // Progress is the aggregator's live snapshot.
-func (w *ArchiveWriter) Progress() aggregate.Progress { return w.agg.Progress() }
+func (w *ArchiveWriter) Progress() domain.Progress { return w.agg.Progress() }
 
 // Dir is where the archive is (after Finish) or will be.
 func (w *ArchiveWriter) Dir() string { return w.dir }

@@ -37,21 +37,6 @@ type SinkFunc func(res *vegeta.Result, s domain.Sample)
 // Record implements Sink.
 func (f SinkFunc) Record(res *vegeta.Result, s domain.Sample) { f(res, s) }
 
-// Progress is a snapshot of a running attack for a live progress line.
-type Progress struct {
-	Elapsed   time.Duration
-	Stage     int
-	StageName string
-	// Sent counts requests sent (results received) so far.
-	Sent uint64
-	// Rate is Sent over Elapsed; RecentRate is the rate since the last
-	// snapshot; TargetRate is the current stage's planned rate.
-	Rate, RecentRate, TargetRate      float64
-	OK, Throttled, Errors, Violations uint64
-	// Done is set on the last snapshot.
-	Done bool
-}
-
 // StageStats says how one stage went against its plan.
 type StageStats struct {
 	Index      int
@@ -93,7 +78,7 @@ type Option func(*config)
 type config struct {
 	client        *http.Client
 	attackerOpts  []func(*vegeta.Attacker)
-	progress      func(Progress)
+	progress      func(domain.Progress)
 	progressEvery time.Duration
 	now           func() time.Time
 	maxBacklog    time.Duration
@@ -111,8 +96,10 @@ func WithAttackerOptions(opts ...func(*vegeta.Attacker)) Option {
 }
 
 // WithProgress calls fn about every 250 ms from the consumer goroutine, and
-// once more at the end with Done set.
-func WithProgress(fn func(Progress)) Option { return func(o *config) { o.progress = fn } }
+// once more at the end with Done set. When the sink has a
+// Progress() domain.Progress method (an archive writer does), the
+// snapshot carries its counts and latency too.
+func WithProgress(fn func(domain.Progress)) Option { return func(o *config) { o.progress = fn } }
 
 // WithProgressInterval changes how often WithProgress's fn is called.
 func WithProgressInterval(d time.Duration) Option {
@@ -198,7 +185,6 @@ func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint st
 	}
 	r := &runner{plan: plan, cfg: c, sink: sink, bare: strings.TrimRight(endpoint, "/") + "/"}
 	r.stats.Start = c.now()
-	r.lastTime = r.stats.Start
 	rt := c.transport(plan)
 	if t, ok := rt.(*http.Transport); ok {
 		defer t.CloseIdleConnections()
@@ -230,12 +216,14 @@ type runner struct {
 	bare  string
 	stats Stats
 
-	seq                               uint64
-	stage                             int
-	target                            float64
-	ok, throttled, errors, violations uint64
-	lastSent                          uint64
-	lastTime                          time.Time
+	seq    uint64
+	stage  int
+	target float64
+}
+
+// progressSource is a sink that counts what it was given.
+type progressSource interface {
+	Progress() domain.Progress
 }
 
 func (r *runner) runStage(ctx context.Context, i int, st scenarios.Stage, tr *Targeter, atk *vegeta.Attacker) {
@@ -304,16 +292,6 @@ func (r *runner) record(res *vegeta.Result, stage int) {
 		v = 0 // cannot happen for targets of NewTargeter
 	}
 	verdict := Judge(outcome, r.plan.Variants[v].Expect)
-	switch verdict {
-	case domain.VerdictPass:
-		r.ok++
-	case domain.VerdictThrottled:
-		r.throttled++
-	case domain.VerdictError:
-		r.errors++
-	default:
-		r.violations++
-	}
 	s := domain.Sample{
 		Seq:       r.seq,
 		Timestamp: res.Timestamp,
@@ -355,22 +333,14 @@ func (r *runner) report(final bool) {
 	if r.cfg.progress == nil {
 		return
 	}
-	now := r.cfg.now()
-	sent := r.seq
-	p := Progress{
-		Elapsed: now.Sub(r.stats.Start), Stage: r.stage, Sent: sent, TargetRate: r.target,
-		OK: r.ok, Throttled: r.throttled, Errors: r.errors, Violations: r.violations, Done: final,
+	var p domain.Progress
+	if src, ok := r.sink.(progressSource); ok {
+		p = src.Progress()
 	}
+	p.Elapsed, p.Stage, p.Sent, p.TargetRate, p.Done = r.cfg.now().Sub(r.stats.Start), r.stage, r.seq, r.target, final
 	if r.stage < len(r.plan.Stages) {
 		p.StageName = r.plan.Stages[r.stage].Name
 	}
-	if p.Elapsed > 0 {
-		p.Rate = float64(sent) / p.Elapsed.Seconds()
-	}
-	if d := now.Sub(r.lastTime); d > 0 {
-		p.RecentRate = float64(sent-r.lastSent) / d.Seconds()
-	}
-	r.lastSent, r.lastTime = sent, now
 	r.cfg.progress(p)
 }
 

@@ -89,6 +89,25 @@ type recorder struct {
 	mu      sync.Mutex // only to catch a second goroutine: TryLock fails
 }
 
+// Progress counts verdicts the way an archive writer does, so the
+// attack's snapshots carry them.
+func (r *recorder) Progress() domain.Progress {
+	var p domain.Progress
+	for _, s := range r.samples {
+		switch s.Verdict {
+		case domain.VerdictPass:
+			p.OK++
+		case domain.VerdictThrottled:
+			p.Throttled++
+		case domain.VerdictError:
+			p.Errors++
+		default:
+			p.Violations++
+		}
+	}
+	return p
+}
+
 func (r *recorder) Record(res *vegeta.Result, s domain.Sample) {
 	if !r.mu.TryLock() {
 		r.t.Error("Record called concurrently")
@@ -141,9 +160,9 @@ func TestRunEndToEnd(t *testing.T) {
 		scenarios.Stage{Name: "ramp", Kind: scenarios.StageRamp, Duration: 500 * time.Millisecond, From: 100, To: 300},
 	)
 	rec := &recorder{t: t, bare: srv.URL + "/"}
-	var progress []Progress
+	var progress []domain.Progress
 	stats, err := Run(context.Background(), plan, setOf(t, plan, toks...), srv.URL, rec,
-		WithProgress(func(p Progress) { progress = append(progress, p) }), WithProgressInterval(100*time.Millisecond))
+		WithProgress(func(p domain.Progress) { progress = append(progress, p) }), WithProgressInterval(100*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

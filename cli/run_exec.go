@@ -135,7 +135,7 @@ func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) 
 	if err != nil {
 		return poolRun{}, err
 	}
-	prog := newProgressPrinter(r.stdio.Err, r.opts.quiet, r.opts.interval, aw)
+	prog := newProgressPrinter(r.stdio.Err, r.opts.quiet, r.opts.interval)
 	attackOpts := []attack.Option{attack.WithProgress(prog.update)}
 	if shard != "" {
 		attackOpts = append(attackOpts, attack.WithName("shard-"+shard))
@@ -231,38 +231,40 @@ func (r *runner) logf(format string, args ...any) {
 }
 
 // progressPrinter shows a live line on a terminal and plain periodic lines
-// otherwise.
+// otherwise. The rate it prints is measured over the interval since the
+// previous line it printed.
 type progressPrinter struct {
 	w        io.Writer
 	quiet    bool
 	tty      bool
 	every    time.Duration
-	last     time.Time
-	aw       *archive.ArchiveWriter
+	shown    domain.Progress
 	lastLine int
 }
 
-func newProgressPrinter(w io.Writer, quiet bool, every time.Duration, aw *archive.ArchiveWriter) *progressPrinter {
-	p := &progressPrinter{w: w, quiet: quiet, every: every, aw: aw}
+func newProgressPrinter(w io.Writer, quiet bool, every time.Duration) *progressPrinter {
+	p := &progressPrinter{w: w, quiet: quiet, every: every}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
 	}
 	return p
 }
 
-func (p *progressPrinter) update(ap attack.Progress) {
+func (p *progressPrinter) update(pr domain.Progress) {
 	if p.quiet {
 		return
 	}
-	now := time.Now()
-	if !p.tty && !ap.Done && now.Sub(p.last) < p.every {
+	every := p.every
+	if p.tty {
+		every = time.Second
+	}
+	if !pr.Done && pr.Elapsed-p.shown.Elapsed < every {
 		return
 	}
-	p.last = now
-	rp := p.aw.Progress()
 	line := fmt.Sprintf("%6.1fs  stage %-10s sent %-7d %7.1f/s (target %.1f/s)  p99 %-8s ok %d  throttled %d  errors %d  violations %d",
-		ap.Elapsed.Seconds(), ap.StageName, ap.Sent, ap.RecentRate, ap.TargetRate,
-		rp.P99.Round(100*time.Microsecond), rp.OK, rp.Throttled, rp.Errors, rp.Violations)
+		pr.Elapsed.Seconds(), pr.StageName, pr.Sent, pr.Rate(p.shown), pr.TargetRate,
+		pr.P99.Round(100*time.Microsecond), pr.OK, pr.Throttled, pr.Errors, pr.Violations)
+	p.shown = pr
 	if p.tty {
 		pad := ""
 		if n := p.lastLine - len(line); n > 0 {

@@ -1,0 +1,31 @@
+package domain
+
+import "time"
+
+// Progress is a snapshot of a running load test for a live progress line.
+// The attack knows where the run is in its plan; the aggregator knows what
+// the answers were; one snapshot carries both.
+type Progress struct {
+	// Elapsed runs from the run's start.
+	Elapsed   time.Duration
+	Stage     int
+	StageName string
+	// Sent counts requests whose results arrived.
+	Sent uint64
+	// TargetRate is the plan's rate at Elapsed (requests/s).
+	TargetRate float64
+	// P99 is the overall 99th percentile latency so far.
+	P99                               time.Duration
+	OK, Throttled, Errors, Violations uint64
+	// Done is set on the last snapshot.
+	Done bool
+}
+
+// Rate returns the mean rate between an earlier snapshot and this one.
+func (p Progress) Rate(since Progress) float64 {
+	d := p.Elapsed - since.Elapsed
+	if d <= 0 || p.Sent < since.Sent {
+		return 0
+	}
+	return float64(p.Sent-since.Sent) / d.Seconds()
+}
