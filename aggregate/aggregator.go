@@ -49,6 +49,7 @@ type Aggregator struct {
 	series seriesBuilder
 
 	examples     []ViolationExample
+	schedule     []StageRun
 	exampleKinds map[uint64]uint8
 }
 

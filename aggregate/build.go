@@ -57,6 +57,7 @@ func (a *Aggregator) Summary(meta RunMeta) (*Summary, error) {
 		Plan:     planInfo(p),
 		Variants: variantResults(p),
 		Counts:   a.countCells(),
+		Schedule: slices.Clone(a.schedule),
 	}
 	s.Violations.Examples = slices.Clone(a.examples)
 	t := &s.Totals
@@ -262,7 +263,7 @@ func derive(s *Summary, hs histSet) error {
 	if t.SendWindowS > 0 {
 		t.AchievedRate = round2(float64(t.Requests) / t.SendWindowS)
 	}
-	t.BehindSchedule, t.BehindNote = behind(t)
+	judgeSchedule(s)
 	s.Violations.Count = all.viol
 
 	var err error
@@ -320,17 +321,6 @@ func derive(s *Summary, hs histSet) error {
 		}
 	}
 	return nil
-}
-
-// behind says whether the attacker sent noticeably fewer requests than the
-// plan asked for in the same window: more than 1% (and 2 requests) short.
-func behind(t *Totals) (bool, string) {
-	short := t.PlannedRequests - float64(t.Requests)
-	if t.Requests == 0 || short < 2 || short <= 0.01*t.PlannedRequests {
-		return false, ""
-	}
-	return true, fmt.Sprintf("the attacker fell behind schedule: sent %d of %.0f planned requests (%.1f%%), %.1f/s against a target of %.1f/s; raise connections or workers, or lower the rate",
-		t.Requests, t.PlannedRequests, 100*float64(t.Requests)/t.PlannedRequests, t.AchievedRate, t.TargetRate)
 }
 
 // nonNil makes an empty list encode as [] rather than null, as the JSON

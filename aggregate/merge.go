@@ -100,6 +100,7 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 		return nil, err
 	}
 	out.Series = mergeSeries(sums, r.Start.Unix())
+	out.Schedule = mergeSchedules(sums)
 	if err := derive(out, hs); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}

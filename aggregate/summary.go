@@ -8,7 +8,7 @@ import (
 
 // Schema is the version tag of summary.json. A reader refuses other
 // values rather than misreading them.
-const Schema = "cogload.summary/v1"
+const Schema = "cogload.summary/v1.1"
 
 // Summary is everything known about one run (or a merge of shards of one
 // run): the contents of summary.json and the input of every renderer,
@@ -37,6 +37,9 @@ type Summary struct {
 	Variants []VariantResult `json:"variants"`
 
 	Series Series `json:"series"`
+	// Schedule is how each stage went against its schedule (since v1.1;
+	// absent in summaries built from samples alone).
+	Schedule []StageRun `json:"schedule,omitempty"`
 
 	Thresholds []ThresholdResult `json:"thresholds"`
 

@@ -63,6 +63,9 @@ type RunEnd struct {
 	// End defaults to the last request's start.
 	End         time.Time
 	Interrupted bool
+	// Schedule is how each stage went against its schedule, from the
+	// attack; the summary judges "behind schedule" by it.
+	Schedule []aggregate.StageRun
 }
 
 // ArchiveWriter writes a run archive: results.bin while the run goes,
@@ -191,6 +194,9 @@ func (w *ArchiveWriter) Finish(end RunEnd) (*aggregate.Summary, error) {
 	meta := aggregate.RunMeta{
 		ID: w.meta.ID, ToolVersion: w.meta.ToolVersion, Target: w.meta.Target, Pool: w.meta.Pool,
 		Shard: w.meta.Shard, Start: w.meta.Start, End: end.End, Interrupted: end.Interrupted,
+	}
+	if end.Schedule != nil {
+		w.agg.SetSchedule(end.Schedule)
 	}
 	s, err := w.agg.Summary(meta)
 	if err != nil {

@@ -51,10 +51,9 @@ type StageStats struct {
 	Skipped      uint64
 	TargetRate   float64 // mean planned rate over the time it ran
 	AchievedRate float64
-	// Behind is set when Sent fell short of Planned by more than 1%, or
-	// hits were skipped.
-	Behind      bool
-	Interrupted bool
+	Interrupted  bool
+	// Exhausted: exclusive token pools ran out in this stage.
+	Exhausted bool
 }
 
 // Stats summarises a run.
@@ -68,8 +67,6 @@ type Stats struct {
 	// ended early.
 	Interrupted bool
 	Exhausted   bool
-	// Behind is set when any stage fell behind its schedule.
-	Behind bool
 }
 
 // Option tunes Run.
@@ -203,7 +200,6 @@ func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint st
 	for _, s := range r.stats.Stages {
 		r.stats.Planned += s.Planned
 		r.stats.Sent += s.Sent
-		r.stats.Behind = r.stats.Behind || s.Behind
 	}
 	r.report(true)
 	return r.stats, nil
@@ -280,8 +276,7 @@ loop:
 		ss.TargetRate = pacer.Expected(ran) / ran.Seconds()
 		ss.AchievedRate = float64(ss.Sent) / ran.Seconds()
 	}
-	// One hit of slack: a schedule of T hits sends ceil(T).
-	ss.Behind = ss.Skipped > 0 || (!r.stats.Exhausted && float64(ss.Sent)+1 < ss.Planned*0.99)
+	ss.Exhausted = r.stats.Exhausted
 	r.stats.Stages = append(r.stats.Stages, ss)
 }
 

@@ -146,7 +146,7 @@ func (r *runner) runOne(ctx context.Context, poolLabel string) (poolRun, error) 
 		_ = aw.Abort()
 		return poolRun{}, fmt.Errorf("attack: %w", err)
 	}
-	summary, err := aw.Finish(archive.RunEnd{End: stats.End, Interrupted: stats.Interrupted})
+	summary, err := aw.Finish(archive.RunEnd{End: stats.End, Interrupted: stats.Interrupted, Schedule: scheduleOf(stats)})
 	if err != nil {
 		return poolRun{}, err
 	}
@@ -281,4 +281,17 @@ func (p *progressPrinter) finish() {
 	if p.tty && !p.quiet && p.lastLine > 0 {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// scheduleOf is how the attack's stages went, for the summary.
+func scheduleOf(stats attack.Stats) []aggregate.StageRun {
+	out := make([]aggregate.StageRun, len(stats.Stages))
+	for i, st := range stats.Stages {
+		out[i] = aggregate.StageRun{
+			Name: st.Name, Planned: st.Planned, Sent: st.Sent, Skipped: st.Skipped,
+			TargetRate: st.TargetRate, AchievedRate: st.AchievedRate,
+			Start: st.Start.UTC(), End: st.End.UTC(), Interrupted: st.Interrupted, Exhausted: st.Exhausted,
+		}
+	}
+	return out
 }

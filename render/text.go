@@ -65,6 +65,7 @@ func renderTables(w io.Writer, s *aggregate.Summary, md bool) error {
 	d.title(s)
 	d.thresholds(s)
 	d.totals(s)
+	d.schedule(s)
 	d.latency(s)
 	d.outcomes(s)
 	d.breakdowns(s)
@@ -192,6 +193,31 @@ func (d *doc) outcomes(s *aggregate.Summary) {
 	}
 	d.table([]string{"outcome", "class", "count", "share", "p50", "p99"},
 		[]tw.Align{left, left, right, right, right, right}, rows)
+}
+
+// schedule shows each stage against its schedule: what it planned, sent
+// and skipped, so a generator that could not keep up is plain to see.
+func (d *doc) schedule(s *aggregate.Summary) {
+	if len(s.Schedule) == 0 {
+		return
+	}
+	d.heading("Schedule")
+	rows := make([][]string, 0, len(s.Schedule))
+	for _, st := range s.Schedule {
+		state := "on schedule"
+		switch {
+		case st.Behind:
+			state = "BEHIND"
+		case st.Exhausted:
+			state = "tokens exhausted"
+		case st.Interrupted:
+			state = "interrupted"
+		}
+		rows = append(rows, []string{st.Name, textfmt.Round(st.Planned), textfmt.Count(st.Sent), textfmt.Count(st.Skipped),
+			textfmt.Rate(st.TargetRate), textfmt.Rate(st.AchievedRate), state})
+	}
+	d.table([]string{"stage", "planned", "sent", "skipped", "target", "achieved", "state"},
+		[]tw.Align{left, right, right, right, right, right, left}, rows)
 }
 
 func (d *doc) breakdowns(s *aggregate.Summary) {

@@ -121,15 +121,35 @@ func Summary(t testing.TB) *aggregate.Summary {
 	p := Plan()
 	p.Thresholds = Thresholds()
 	a := aggregate.NewAggregator(p, Start)
-	for _, s := range Samples(p) {
+	samples := Samples(p)
+	for _, s := range samples {
 		a.Add(s)
 	}
+	a.SetSchedule(Schedule(p, samples))
 	s, err := a.Summary(aggregate.RunMeta{ID: "fixture1", ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", End: Start.Add(21 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Run.ExitStatus = s.Status()
 	return s
+}
+
+// Schedule is how the fixture's stages went: every planned request sent,
+// nothing skipped.
+func Schedule(p *scenarios.Plan, samples []domain.Sample) []aggregate.StageRun {
+	out := make([]aggregate.StageRun, len(p.Stages))
+	for i, st := range p.Stages {
+		start := Start.Add(p.StageStart(i))
+		out[i] = aggregate.StageRun{Name: st.Name, Planned: st.Requests(), TargetRate: st.Requests() / st.Duration.Seconds(),
+			Start: start, End: start.Add(st.Duration)}
+	}
+	for _, s := range samples {
+		out[s.Stage].Sent++
+	}
+	for i := range out {
+		out[i].AchievedRate = float64(out[i].Sent) / p.Stages[i].Duration.Seconds()
+	}
+	return out
 }
 
 // Run aggregates the fixture run against pool with every latency scaled
