@@ -73,10 +73,15 @@ func observe(s *Summary, t scenarios.Threshold) (float64, string) {
 			return 0, note
 		}
 	}
-	if q, ok := strings.CutPrefix(t.Metric, "latency."); ok {
+	// Summaries written before the vocabulary was one may name an alias.
+	m, ok := scenarios.LookupMetric(t.Metric)
+	if !ok || !m.Threshold {
+		return 0, fmt.Sprintf("unknown metric %q", t.Metric)
+	}
+	if q, ok := m.IsLatency(); ok {
 		return observeLatency(s, q, t.Filter)
 	}
-	return observeCount(s, t.Metric, t.Filter)
+	return observeCount(s, m.Name, t.Filter)
 }
 
 func checkFilterValue(s *Summary, key, val string) string {
@@ -205,7 +210,7 @@ func observeCount(s *Summary, metric string, filter map[string]string) (float64,
 	switch metric {
 	case "requests":
 		return float64(sel), ""
-	case "rate":
+	case "achieved_rate":
 		window := s.Totals.SendWindowS
 		if stageIdx >= 0 {
 			window = s.Plan.Stages[stageIdx].DurationS
@@ -269,18 +274,18 @@ func CompareOp(a float64, op string, b float64) bool {
 	return false
 }
 
-// formatMetric writes a value in the metric's unit for people.
+// formatMetric writes a threshold value in the metric's unit for people.
 func formatMetric(metric string, v float64) string {
-	switch {
-	case strings.HasPrefix(metric, "latency."):
+	m, _ := scenarios.LookupMetric(metric)
+	switch m.Unit {
+	case scenarios.UnitSeconds:
 		return textfmt.Ms(v * 1e3)
-	case metric == "rate":
+	case scenarios.UnitRate:
 		return strconv.FormatFloat(v, 'f', 1, 64) + "/s"
-	case strings.HasSuffix(metric, "_rate"):
+	case scenarios.UnitFraction:
 		return textfmt.Pct(v)
-	default:
-		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // thresholdExpr rebuilds a readable expression when Expr is empty.

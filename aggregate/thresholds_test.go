@@ -58,7 +58,7 @@ func TestEvaluateThresholds(t *testing.T) {
 		{"unknown metadata fails", th("requests", f("metadata", "x"), ">", 0), false, 0, `no metadata named "x"`},
 		{"misspelt code fails", th("errors", f("code", "InternalError"), "==", 0), false, 0, `unknown code "InternalError"`},
 		{"unknown key fails", th("errors", f("pool", "valid"), "==", 0), false, 0, `unknown filter key "pool"`},
-		{"unknown metric fails", th("latency.p42", nil, "<", 1), false, 0, "unknown latency statistic"},
+		{"unknown metric fails", th("latency.p42", nil, "<", 1), false, 0, `unknown metric "latency.p42"`},
 		{"unknown count metric fails", th("bogus", nil, "<", 1), false, 0, `unknown metric "bogus"`},
 		{"two-filter latency fails", th("latency.p99", f("stage", "ramp", "token_pool", "valid"), "<", 10), false, 0, "at most one filter"},
 		{"outcome_rate without code fails", th("outcome_rate", nil, "<", 1), false, 0, "needs a code filter"},

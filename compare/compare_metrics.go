@@ -2,8 +2,10 @@ package compare
 
 import (
 	"math"
+	"strings"
 
 	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/scenarios"
 )
 
 // metricKind says how a metric is judged.
@@ -38,10 +40,11 @@ const (
 	minRateSamples = 30
 )
 
-// latencyMetric compares the statistic name (Latency.Stat), judged from the
-// sample count its quantile q needs.
+// latencyMetric compares a latency statistic (latency.p99 reads
+// Latency.Stat("p99")), judged from the sample count its quantile q needs.
 func latencyMetric(name string, q float64) metricDef {
-	f := func(l *aggregate.Latency) float64 { ms, _ := l.Stat(name); return ms }
+	stat := strings.TrimPrefix(name, "latency.")
+	f := func(l *aggregate.Latency) float64 { ms, _ := l.Stat(stat); return ms }
 	return metricDef{name: name, unit: "ms", kind: kindRelative, minSamples: math.Ceil(tailSamples / (1 - q)),
 		overall: func(s *aggregate.Summary) float64 { return f(&s.Overall.Latency) },
 		group:   func(g *aggregate.Group) float64 { return f(&g.Latency) }}
@@ -52,8 +55,9 @@ func fractionMetric(name string, higherBetter bool, t func(t *aggregate.Totals) 
 		overall: func(s *aggregate.Summary) float64 { return t(&s.Totals) }, group: g}
 }
 
-// metrics are the overall rows, in display order. Their names are the
-// names regression rules use.
+// metrics are the overall rows, in display order: the metrics of the
+// scenarios vocabulary a comparison shows, with how to read and judge
+// each. A test keeps them in step with scenarios.Metrics.
 var metrics = []metricDef{
 	{name: "target_rate", unit: "req/s", kind: kindInfo,
 		overall: func(s *aggregate.Summary) float64 { return s.Totals.TargetRate }},
@@ -62,14 +66,14 @@ var metrics = []metricDef{
 	{name: "requests", unit: "count", kind: kindInfo,
 		overall: func(s *aggregate.Summary) float64 { return float64(s.Totals.Requests) },
 		group:   func(g *aggregate.Group) float64 { return float64(g.Requests) }},
-	latencyMetric("mean", 0.5),
-	latencyMetric("p50", 0.5),
-	latencyMetric("p90", 0.9),
-	latencyMetric("p95", 0.95),
-	latencyMetric("p99", 0.99),
-	latencyMetric("p99.9", 0.999),
+	latencyMetric("latency.mean", 0.5),
+	latencyMetric("latency.p50", 0.5),
+	latencyMetric("latency.p90", 0.9),
+	latencyMetric("latency.p95", 0.95),
+	latencyMetric("latency.p99", 0.99),
+	latencyMetric("latency.p99.9", 0.999),
 	// The maximum is one request: judge it only where p99.9 is judged.
-	latencyMetric("max", 0.999),
+	latencyMetric("latency.max", 0.999),
 	fractionMetric("ok_rate", true, func(t *aggregate.Totals) float64 { return t.OKRate }, func(g *aggregate.Group) float64 { return g.OKRate }),
 	fractionMetric("throttle_rate", false, func(t *aggregate.Totals) float64 { return t.ThrottleRate }, func(g *aggregate.Group) float64 { return g.ThrottleRate }),
 	fractionMetric("error_rate", false, func(t *aggregate.Totals) float64 { return t.ErrorRate }, func(g *aggregate.Group) float64 { return g.ErrorRate }),
@@ -79,9 +83,13 @@ var metrics = []metricDef{
 }
 
 // dimensionMetrics are the rows compared per dimension value.
-var dimensionMetrics = []string{"requests", "p50", "p99", "throttle_rate", "error_rate", "violation_rate"}
+var dimensionMetrics = []string{"requests", "latency.p50", "latency.p99", "throttle_rate", "error_rate", "violation_rate"}
 
+// metricByName finds a compared metric by its name or an alias.
 func metricByName(name string) (metricDef, bool) {
+	if sm, ok := scenarios.LookupMetric(name); ok {
+		name = sm.Name
+	}
 	for _, m := range metrics {
 		if m.name == name {
 			return m, true

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cogload/cogload/aggregate"
 	"github.com/cogload/cogload/internal/textfmt"
+	"github.com/cogload/cogload/scenarios"
 )
 
 // RuleMode says what a regression rule's bound is measured against.
@@ -59,9 +60,9 @@ type RuleResult struct {
 	Note string `json:"note,omitempty"`
 }
 
-// RuleMetrics lists the metrics a rule may name.
-var RuleMetrics = []string{"p50", "p90", "p95", "p99", "p99.9", "max", "mean",
-	"throttle_rate", "error_rate", "violation_rate", "ok_rate", "achieved_rate"}
+// RuleMetrics lists the metrics a rule may name (their short aliases,
+// p99 for latency.p99 and rate for achieved_rate, are accepted too).
+var RuleMetrics = scenarios.MetricNames(func(m scenarios.Metric) bool { return m.Rule })
 
 // ParseRule parses a regression rule: METRIC OP BOUND, where BOUND is
 // +X% / -X% (change relative to the baseline), +Xpp / -Xpp (change of a
@@ -80,10 +81,11 @@ func ParseRule(expr string) (Rule, error) {
 		r.Op += "="
 		rest = rest[1:]
 	}
-	r.Metric = strings.TrimPrefix(r.Metric, "latency.")
-	if r.Metric == "rate" {
-		r.Metric = "achieved_rate"
+	sm, ok := scenarios.LookupMetric(r.Metric)
+	if !ok || !sm.Rule {
+		return Rule{}, fmt.Errorf("rule %q: unknown metric %q: use one of %s", expr, r.Metric, strings.Join(RuleMetrics, " "))
 	}
+	r.Metric = sm.Name
 	m, ok := metricByName(r.Metric)
 	if !ok || m.kind == kindInfo {
 		return Rule{}, fmt.Errorf("rule %q: unknown metric %q: use one of %s", expr, r.Metric, strings.Join(RuleMetrics, " "))

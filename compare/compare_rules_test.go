@@ -3,6 +3,8 @@ package compare
 import (
 	"strings"
 	"testing"
+
+	"github.com/cogload/cogload/scenarios"
 )
 
 func TestParseRule(t *testing.T) {
@@ -12,15 +14,15 @@ func TestParseRule(t *testing.T) {
 		want Rule
 		err  string // substring of the error; "" means success
 	}{
-		{in: "p99>+10%", want: Rule{Metric: "p99", Op: ">", Mode: RuleRelative, Value: 10}},
-		{in: " latency.p99.9 >= +2.5% ", want: Rule{Metric: "p99.9", Op: ">=", Mode: RuleRelative, Value: 2.5}},
+		{in: "p99>+10%", want: Rule{Metric: "latency.p99", Op: ">", Mode: RuleRelative, Value: 10}},
+		{in: " latency.p99.9 >= +2.5% ", want: Rule{Metric: "latency.p99.9", Op: ">=", Mode: RuleRelative, Value: 2.5}},
 		{in: "throttle_rate>+1pp", want: Rule{Metric: "throttle_rate", Op: ">", Mode: RulePoints, Value: 1}},
 		{in: "achieved_rate<-5%", want: Rule{Metric: "achieved_rate", Op: "<", Mode: RuleRelative, Value: -5}},
 		{in: "rate<-5%", want: Rule{Metric: "achieved_rate", Op: "<", Mode: RuleRelative, Value: -5}},
-		{in: "p99>300", want: Rule{Metric: "p99", Op: ">", Mode: RuleAbsolute, Value: 300}},
-		{in: "p99>300ms", want: Rule{Metric: "p99", Op: ">", Mode: RuleAbsolute, Value: 300}},
-		{in: "max>1.5s", want: Rule{Metric: "max", Op: ">", Mode: RuleAbsolute, Value: 1500}},
-		{in: "mean>500us", want: Rule{Metric: "mean", Op: ">", Mode: RuleAbsolute, Value: 0.5}},
+		{in: "p99>300", want: Rule{Metric: "latency.p99", Op: ">", Mode: RuleAbsolute, Value: 300}},
+		{in: "p99>300ms", want: Rule{Metric: "latency.p99", Op: ">", Mode: RuleAbsolute, Value: 300}},
+		{in: "max>1.5s", want: Rule{Metric: "latency.max", Op: ">", Mode: RuleAbsolute, Value: 1500}},
+		{in: "mean>500us", want: Rule{Metric: "latency.mean", Op: ">", Mode: RuleAbsolute, Value: 0.5}},
 		{in: "error_rate>1%", want: Rule{Metric: "error_rate", Op: ">", Mode: RuleAbsolute, Value: 0.01}},
 		{in: "violation_rate>0", want: Rule{Metric: "violation_rate", Op: ">", Mode: RuleAbsolute, Value: 0}},
 		{in: "achieved_rate<95/s", want: Rule{Metric: "achieved_rate", Op: "<", Mode: RuleAbsolute, Value: 95}},
@@ -76,4 +78,30 @@ func FuzzParseRule(f *testing.F) {
 			t.Fatalf("round trip of %q: %+v became %+v via %q", s, r, back, r.String())
 		}
 	})
+}
+
+// TestOneMetricVocabulary: every metric a comparison shows is named as in
+// thresholds, and every metric a rule may name is judged.
+func TestOneMetricVocabulary(t *testing.T) {
+	t.Parallel()
+	for _, m := range metrics {
+		sm, ok := scenarios.LookupMetric(m.name)
+		if !ok || sm.Name != m.name {
+			t.Errorf("compared metric %q is not a canonical metric of the vocabulary", m.name)
+			continue
+		}
+		if sm.Rule != (m.kind != kindInfo) {
+			t.Errorf("%s: vocabulary says rule=%v, comparison judges it=%v", m.name, sm.Rule, m.kind != kindInfo)
+		}
+	}
+	for _, name := range RuleMetrics {
+		if m, ok := metricByName(name); !ok || m.kind == kindInfo {
+			t.Errorf("rule metric %q is not judged by comparisons", name)
+		}
+	}
+	for _, alias := range []string{"p99", "rate", "latency.p99"} {
+		if _, err := ParseRule(alias + ">+10%"); err != nil {
+			t.Errorf("%s: %v", alias, err)
+		}
+	}
 }

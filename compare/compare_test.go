@@ -27,10 +27,10 @@ func TestCompareVerdicts(t *testing.T) {
 		metric string
 		want   string
 	}{
-		{"p99 +30% is a regression", func(c *reportfixture.Crafted) { c.P99 = 130 }, "p99", VerdictRegression},
-		{"p99 -30% is an improvement", func(c *reportfixture.Crafted) { c.P99 = 70 }, "p99", VerdictImprovement},
-		{"p99 +2% is within noise", func(c *reportfixture.Crafted) { c.P99 = 102 }, "p99", VerdictNoise},
-		{"p99 +5% on the band's edge is within noise", func(c *reportfixture.Crafted) { c.P99 = 105 }, "p99", VerdictNoise},
+		{"p99 +30% is a regression", func(c *reportfixture.Crafted) { c.P99 = 130 }, "latency.p99", VerdictRegression},
+		{"p99 -30% is an improvement", func(c *reportfixture.Crafted) { c.P99 = 70 }, "latency.p99", VerdictImprovement},
+		{"p99 +2% is within noise", func(c *reportfixture.Crafted) { c.P99 = 102 }, "latency.p99", VerdictNoise},
+		{"p99 +5% on the band's edge is within noise", func(c *reportfixture.Crafted) { c.P99 = 105 }, "latency.p99", VerdictNoise},
 		{"throttle +3pp is a regression", func(c *reportfixture.Crafted) { c.Throttle = 0.04 }, "throttle_rate", VerdictRegression},
 		{"throttle +0.3pp is within noise", func(c *reportfixture.Crafted) { c.Throttle = 0.013 }, "throttle_rate", VerdictNoise},
 		{"throttle -1pp is an improvement", func(c *reportfixture.Crafted) { c.Throttle = 0 }, "throttle_rate", VerdictImprovement},
@@ -84,7 +84,7 @@ func TestCompareBaselineSpread(t *testing.T) {
 	}
 	var row Row
 	for _, r := range c.Overall {
-		if r.Metric == "p99" {
+		if r.Metric == "latency.p99" {
 			row = r
 		}
 	}
@@ -209,10 +209,10 @@ func TestCompareFewSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := overallCell(t, c, "p99", 1).Verdict; got != VerdictFewSamples {
+	if got := overallCell(t, c, "latency.p99", 1).Verdict; got != VerdictFewSamples {
 		t.Errorf("p99 verdict with 100 requests = %q, want %q", got, VerdictFewSamples)
 	}
-	if got := overallCell(t, c, "p50", 1).Verdict; got != VerdictRegression {
+	if got := overallCell(t, c, "latency.p50", 1).Verdict; got != VerdictRegression {
 		t.Errorf("p50 verdict with 100 requests = %q, want %q", got, VerdictRegression)
 	}
 	want := []struct{ breached, unjudged bool }{{false, true}, {true, false}, {true, false}}

@@ -224,11 +224,13 @@ var metricLabels = map[string]string{
 	"throttle_rate": "throttle rate", "error_rate": "error rate", "violation_rate": "violation rate",
 }
 
+// metricLabel is how a comparison table names a metric: latency
+// statistics by their short name (p99) under a latency heading.
 func metricLabel(m string) string {
 	if l, ok := metricLabels[m]; ok {
 		return l
 	}
-	return m
+	return strings.TrimPrefix(m, "latency.")
 }
 
 func dimensionLabel(d string) string {

@@ -19,7 +19,7 @@ import (
 func fixtureComparison(t testing.TB) *compare.Comparison {
 	t.Helper()
 	c, err := compare.Runs([]*aggregate.Summary{reportfixture.Run(t, "email-default", 1), reportfixture.Run(t, "custom-message", 1.6), reportfixture.Run(t, "ses", 1.02)},
-		compare.Options{Rules: []compare.Rule{{Expr: "p99>+10%", Metric: "p99", Op: ">", Mode: compare.RuleRelative, Value: 10}}})
+		compare.Options{Rules: []compare.Rule{{Expr: "p99>+10%", Metric: "latency.p99", Op: ">", Mode: compare.RuleRelative, Value: 10}}})
 	if err != nil {
 		t.Fatal(err)
 	}

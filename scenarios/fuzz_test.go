@@ -19,7 +19,7 @@ func FuzzParseThreshold(f *testing.F) {
 			}
 			return
 		}
-		if _, ok := ThresholdMetrics[th.Metric]; !ok {
+		if m, ok := LookupMetric(th.Metric); !ok || !m.Threshold || m.Name != th.Metric {
 			t.Fatalf("accepted unknown metric %q", th.Metric)
 		}
 		if !contains(ThresholdOps, th.Op) || th.Value < 0 || !finite(th.Value) {

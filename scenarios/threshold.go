@@ -2,49 +2,16 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
-
-// MetricUnit is what a threshold metric's value means.
-type MetricUnit int
-
-// Metric units.
-const (
-	UnitSeconds  MetricUnit = iota // written as a duration: 300ms, 1.5s
-	UnitFraction                   // written as a percentage or a fraction: 1%, 0.01
-	UnitRate                       // requests/s: 25 or 25/s
-	UnitCount                      // a whole number
-)
-
-// ThresholdMetrics maps every threshold metric to its unit.
-var ThresholdMetrics = map[string]MetricUnit{
-	"latency.p50": UnitSeconds, "latency.p90": UnitSeconds, "latency.p95": UnitSeconds,
-	"latency.p99": UnitSeconds, "latency.p99.9": UnitSeconds, "latency.max": UnitSeconds,
-	"latency.mean": UnitSeconds,
-	"rate":         UnitRate,
-	"requests":     UnitCount, "violations": UnitCount, "errors": UnitCount,
-	"ok_rate": UnitFraction, "throttle_rate": UnitFraction, "error_rate": UnitFraction,
-	"violation_rate": UnitFraction, "outcome_rate": UnitFraction,
-}
 
 // ThresholdFilterKeys are the dimensions a threshold may be restricted to.
 var ThresholdFilterKeys = []string{"attribute", "code", "metadata", "stage", "token_pool"}
 
 // ThresholdOps are the comparison operators.
 var ThresholdOps = []string{"<=", ">=", "==", "!=", "<", ">"}
-
-func metricNames() []string {
-	names := make([]string, 0, len(ThresholdMetrics))
-	for n := range ThresholdMetrics {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
 
 func thresholdErr(msg, hint string) *Error { return &Error{Msg: msg, Hint: hint} }
 
@@ -62,15 +29,15 @@ func ParseThreshold(expr string) (Threshold, error) {
 	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == '_') {
 		i++
 	}
-	t.Metric = s[:i]
-	unit, ok := ThresholdMetrics[t.Metric]
-	if !ok {
-		got := t.Metric
+	m, ok := LookupMetric(s[:i])
+	if !ok || !m.Threshold {
+		got := s[:i]
 		if got == "" {
 			got = strings.Fields(s)[0]
 		}
-		return t, thresholdErr(fmt.Sprintf("unknown metric %q", got), oneOf(got, metricNames()))
+		return t, thresholdErr(fmt.Sprintf("unknown metric %q", got), oneOf(got, slices.Sorted(slices.Values(MetricNames(func(m Metric) bool { return m.Threshold })))))
 	}
+	t.Metric = m.Name
 	rest := strings.TrimLeft(s[i:], " \t")
 	if strings.HasPrefix(rest, "{") {
 		end := strings.IndexByte(rest, '}')
@@ -101,9 +68,12 @@ func ParseThreshold(expr string) (Threshold, error) {
 		return t, thresholdErr(fmt.Sprintf("expected a comparison after %s, got %q", t.Metric, got), "use one of: < <= > >= == !=")
 	}
 	val := strings.TrimSpace(rest[len(t.Op):])
-	v, err := parseThresholdValue(t.Metric, unit, val)
+	if val == "" {
+		return t, thresholdErr("missing value after the comparison", m.hint())
+	}
+	v, err := m.ParseValue(val)
 	if err != nil {
-		return t, err
+		return t, thresholdErr(fmt.Sprintf("%q is not a valid value for %s", val, t.Metric), m.hint())
 	}
 	t.Value = v
 	return t, nil
@@ -140,63 +110,6 @@ func parseFilter(body string) (map[string]string, error) {
 		f[k] = v
 	}
 	return f, nil
-}
-
-func parseThresholdValue(metric string, unit MetricUnit, val string) (float64, error) {
-	if val == "" {
-		return 0, thresholdErr("missing value after the comparison", unitHint(metric, unit))
-	}
-	bad := func() (float64, error) {
-		return 0, thresholdErr(fmt.Sprintf("%q is not a valid value for %s", val, metric), unitHint(metric, unit))
-	}
-	switch unit {
-	case UnitSeconds:
-		d, err := time.ParseDuration(val)
-		if err != nil || d < 0 {
-			return bad()
-		}
-		return d.Seconds(), nil
-	case UnitFraction:
-		if p, ok := strings.CutSuffix(val, "%"); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-			if err != nil || !finite(f) || f < 0 || f > 100 {
-				return bad()
-			}
-			return f / 100, nil
-		}
-		f, err := strconv.ParseFloat(val, 64)
-		if err != nil || !finite(f) || f < 0 || f > 1 {
-			return bad()
-		}
-		return f, nil
-	case UnitRate:
-		v := strings.TrimSpace(strings.TrimSuffix(val, "/s"))
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || !finite(f) || f < 0 {
-			return bad()
-		}
-		return f, nil
-	default:
-		n, err := strconv.ParseUint(val, 10, 53)
-		if err != nil {
-			return bad()
-		}
-		return float64(n), nil
-	}
-}
-
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
-
-func unitHint(metric string, unit MetricUnit) string {
-	switch unit {
-	case UnitSeconds:
-		return metric + " takes a duration with a unit, e.g. 300ms or 1.5s"
-	case UnitFraction:
-		return metric + " takes a percentage or a fraction, e.g. 1% or 0.01"
-	case UnitRate:
-		return metric + " takes requests per second, e.g. 25"
-	}
-	return metric + " takes a whole number, e.g. 0"
 }
 
 // thresholds parses the scenario's thresholds and checks their filters

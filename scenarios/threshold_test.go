@@ -20,7 +20,8 @@ func TestParseThreshold(t *testing.T) {
 		{"throttle_rate < 1%", Threshold{Metric: "throttle_rate", Op: "<", Value: 0.01}},
 		{"ok_rate > 0.995", Threshold{Metric: "ok_rate", Op: ">", Value: 0.995}},
 		{"error_rate == 0%", Threshold{Metric: "error_rate", Op: "==", Value: 0}},
-		{"rate >= 25/s", Threshold{Metric: "rate", Op: ">=", Value: 25}},
+		{"rate >= 25/s", Threshold{Metric: "achieved_rate", Op: ">=", Value: 25}},
+		{"p99 < 1s", Threshold{Metric: "latency.p99", Op: "<", Value: 1}},
 		{"requests != 0", Threshold{Metric: "requests", Op: "!=", Value: 0}},
 		{"violations == 0", Threshold{Metric: "violations", Op: "==", Value: 0}},
 		{"errors{code=InternalErrorException} == 0", Threshold{Metric: "errors", Filter: map[string]string{"code": "InternalErrorException"}, Op: "==", Value: 0}},
@@ -48,7 +49,6 @@ func TestParseThresholdErrors(t *testing.T) {
 	tests := []struct{ expr, want string }{
 		{"", "empty threshold"},
 		{"latency.p98 < 1s", `unknown metric "latency.p98" (did you mean "latency.p9`},
-		{"p99 < 1s", `unknown metric "p99"`},
 		{"latency.p99 < 300", "takes a duration with a unit"},
 		{"latency.p99 < -1s", "not a valid value"},
 		{"latency.p99 300ms", "expected a comparison"},
