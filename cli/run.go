@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -196,7 +197,7 @@ func endpointURL(t scenarios.Target) string {
 	if t.URL != "" {
 		return strings.TrimRight(t.URL, "/")
 	}
-	return "https://cognito-idp." + t.Region + ".amazonaws.com"
+	return cognito.Endpoint(t.Region)
 }
 
 // errInterruptedBeforeStart reports an interrupt that came before any

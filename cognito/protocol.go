@@ -80,3 +80,13 @@ func NewRequestID() string {
 	hex.Encode(s[24:], b[10:])
 	return string(s[:])
 }
+
+// Endpoint returns the public endpoint of the user pools API in region: the
+// API model's endpointPrefix cognito-idp under the partition's domain
+// (https://docs.aws.amazon.com/general/latest/gr/cognito_identity.html).
+func Endpoint(region string) string { return "https://cognito-idp." + region + ".amazonaws.com" }
+
+// Issuer returns the iss claim of the tokens a user pool issues: the
+// region's endpoint followed by the pool id
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html).
+func Issuer(region, userPoolID string) string { return Endpoint(region) + "/" + userPoolID }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/goccy/go-yaml"
 )
@@ -184,5 +185,5 @@ func (t *Target) endpointURL() string {
 	if t.Endpoint != "" {
 		return strings.TrimRight(t.Endpoint, "/")
 	}
-	return "https://cognito-idp." + t.Region + ".amazonaws.com"
+	return cognito.Endpoint(t.Region)
 }

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/cogload/cogload/cognito"
 )
 
 // withDefaults returns a copy of c with every default of the real service
@@ -119,7 +121,7 @@ func (s *Server) addPool(c *Config) (*pool, error) {
 	region, _, _ := strings.Cut(id, "_")
 	p := &pool{
 		id: id, name: c.Name, region: region,
-		issuer:    "https://cognito-idp." + region + ".amazonaws.com/" + id,
+		issuer:    cognito.Issuer(region, id),
 		accessKey: keys[0], idKey: keys[1],
 		created: s.now(), cfg: c,
 		clients: map[string]*client{},

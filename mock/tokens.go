@@ -340,7 +340,7 @@ func (s *Server) mintSpecial(kind string, sess session, now time.Time) (string, 
 		if err != nil {
 			return "", false
 		}
-		foreign := "https://cognito-idp." + sess.pool.region + ".amazonaws.com/" + sess.pool.region + "_0therPoo1"
+		foreign := cognito.Issuer(sess.pool.region, sess.pool.region+"_0therPoo1")
 		c := s.accessClaimsFor(sess, now)
 		c.Iss = foreign
 		return signRS256(k.priv, k.header, c), true

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cogload/cogload/cognito"
 )
 
 // Defaults applied by Compile.
@@ -201,7 +203,7 @@ func (c *compiler) target() {
 			c.failf("$.target.endpoint.url", "write an absolute http or https URL such as https://cognito-idp.eu-central-1.amazonaws.com", "%q is not an http(s) URL", e.URL)
 		}
 	} else if e.Region != "" {
-		p.URL = "https://cognito-idp." + e.Region + ".amazonaws.com"
+		p.URL = cognito.Endpoint(e.Region)
 	}
 	if e.UserPoolID != "" && !poolIDPattern.MatchString(e.UserPoolID) {
 		c.failf("$.target.endpoint.userPoolId", "a user pool id looks like eu-central-1_AbCdEf123", "%q is not a user pool id", e.UserPoolID)
