@@ -26,7 +26,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "cogload: second interrupt, exiting now")
 		os.Exit(int(domain.ExitInterrupted))
 	}()
-	code := cli.Main(ctx, os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: os.Environ()})
+	code := cli.Main(ctx, os.Args[1:], cli.Process())
 	cancel()
 	os.Exit(int(code))
 }

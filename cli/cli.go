@@ -10,47 +10,12 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"github.com/cogload/cogload/domain"
 )
 
-// Stdio is the process state a command may touch; tests pass their own.
-type Stdio struct {
-	In  io.Reader
-	Out io.Writer
-	Err io.Writer
-	// Env is the environment as KEY=VALUE pairs.
-	Env []string
-}
-
-// Getenv looks a variable up in s.Env.
-func (s Stdio) Getenv(key string) string {
-	for i := len(s.Env) - 1; i >= 0; i-- {
-		if k, v, ok := strings.Cut(s.Env[i], "="); ok && k == key {
-			return v
-		}
-	}
-	return ""
-}
-
-// ExitError carries an exit code through the error chain.
-type ExitError struct {
-	Code domain.ExitCode
-	Err  error
-}
-
-func (e *ExitError) Error() string {
-	if e.Err == nil {
-		return fmt.Sprintf("exit status %d", e.Code)
-	}
-	return e.Err.Error()
-}
-
-func (e *ExitError) Unwrap() error { return e.Err }
-
 // usageErr marks err as bad usage or invalid input (exit 2).
-func usageErr(err error) error { return &ExitError{Code: domain.ExitUsage, Err: err} }
+func usageErr(err error) error { return &domain.ExitError{Code: domain.ExitUsage, Err: err} }
 
 func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(format, args...)) }
 
@@ -68,12 +33,7 @@ func register(name, summary string, run func(ctx context.Context, args []string,
 // Main runs cogload with args (without the program name) and returns the
 // process exit code.
 func Main(ctx context.Context, args []string, stdio Stdio) domain.ExitCode {
-	if stdio.Out == nil {
-		stdio.Out = io.Discard
-	}
-	if stdio.Err == nil {
-		stdio.Err = io.Discard
-	}
+	stdio.defaults()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdio.Err)
 		if len(args) == 0 {
@@ -98,7 +58,7 @@ func exitCode(err error, stderr io.Writer) domain.ExitCode {
 	if errors.Is(err, flag.ErrHelp) {
 		return domain.ExitOK
 	}
-	var ee *ExitError
+	var ee *domain.ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
 			fmt.Fprintf(stderr, "cogload: %v\n", ee.Err)
@@ -141,7 +101,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &ExitError{Code: domain.ExitUsage} // flag already printed the message
+			return nil, &domain.ExitError{Code: domain.ExitUsage} // flag already printed the message
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -59,7 +58,7 @@ Flags:`)
 	if err != nil {
 		return err
 	}
-	render, ok := compareFormats[*format]
+	renderFormat, ok := compareFormats[*format]
 	if !ok {
 		return usagef("compare: --format %q: use text, markdown or json", *format)
 	}
@@ -103,20 +102,20 @@ Flags:`)
 		return usageErr(fmt.Errorf("compare: %w", err))
 	}
 	bw := bufio.NewWriter(stdio.Out)
-	if err := render(bw, c); err != nil {
+	if err := renderFormat(bw, c); err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
 	if *htmlPath != "" {
-		if err := writeComparisonHTML(*htmlPath, c); err != nil {
+		if err := stdio.Files.WriteFile(*htmlPath, func(w io.Writer) error { return render.ComparisonHTML(w, c) }); err != nil {
 			return fmt.Errorf("compare: --html: %w", err)
 		}
 		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *htmlPath)
 	}
 	if path := stdio.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
-		if err := appendComparisonSummary(path, c); err != nil {
+		if err := stdio.Files.AppendFile(path, func(w io.Writer) error { return render.ComparisonMarkdown(w, c) }); err != nil {
 			fmt.Fprintf(stdio.Err, "cogload: GITHUB_STEP_SUMMARY: %v\n", err)
 		}
 	}
@@ -127,7 +126,7 @@ Flags:`)
 				n++
 			}
 		}
-		return &ExitError{Code: domain.ExitThresholds, Err: fmt.Errorf("compare: %d of %d regression rule checks breached", n, len(c.Rules))}
+		return &domain.ExitError{Code: domain.ExitThresholds, Err: fmt.Errorf("compare: %d of %d regression rule checks breached", n, len(c.Rules))}
 	}
 	return nil
 }
@@ -161,32 +160,4 @@ func parseNoise(s string, opts *compare.Options) error {
 		return fmt.Errorf("want X%% (relative, for latency and request rates) or Xpp (absolute percentage points, for rates)")
 	}
 	return nil
-}
-
-func writeComparisonHTML(path string, c *compare.Comparison) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(f)
-	err = render.ComparisonHTML(bw, c)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func appendComparisonSummary(path string, c *compare.Comparison) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	err = render.ComparisonMarkdown(f, c)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

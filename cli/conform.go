@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -106,7 +105,7 @@ Flags:`)
 		if err != nil {
 			if ctx.Err() != nil {
 				// Provision already removed what it had made.
-				return &ExitError{Code: domain.ExitInterrupted, Err: fmt.Errorf("interrupted while provisioning: %w", err)}
+				return &domain.ExitError{Code: domain.ExitInterrupted, Err: fmt.Errorf("interrupted while provisioning: %w", err)}
 			}
 			return err
 		}
@@ -173,15 +172,15 @@ Flags:`)
 		return fmt.Errorf("write report: %w", err)
 	}
 	if *junit != "" {
-		if err := writeFileWith(*junit, rep.WriteJUnit); err != nil {
+		if err := stdio.Files.WriteFile(*junit, rep.WriteJUnit); err != nil {
 			return fmt.Errorf("--junit: %w", err)
 		}
 	}
 	switch {
 	case ctx.Err() != nil:
-		return &ExitError{Code: domain.ExitInterrupted, Err: errors.New("interrupted: the remaining cases were skipped")}
+		return &domain.ExitError{Code: domain.ExitInterrupted, Err: errors.New("interrupted: the remaining cases were skipped")}
 	case !rep.OK():
-		return &ExitError{Code: domain.ExitViolations, Err: fmt.Errorf("%d of %d cases that ran do not conform", rep.Failed, rep.Passed+rep.Failed)}
+		return &domain.ExitError{Code: domain.ExitViolations, Err: fmt.Errorf("%d of %d cases that ran do not conform", rep.Failed, rep.Passed+rep.Failed)}
 	}
 	return nil
 }
@@ -191,18 +190,6 @@ func regionOr(r string) string {
 		return "us-east-1"
 	}
 	return r
-}
-
-func writeFileWith(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // discoverMock asks a running `cogload mock` for its pool through
@@ -248,16 +235,12 @@ func startConformMock() (*conformance.Target, func(), error) {
 		}
 	}
 	serve := func(name string, cfg *mock.Config) (conformance.MockInfo, error) {
-		srv, err := mock.New(cfg, noSleep)
+		m, err := mock.StartLocal(cfg, noSleep)
 		if err != nil {
 			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
 		}
-		ls, err := serveLoopback(srv)
-		if err != nil {
-			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
-		}
-		stops = append(stops, func() { _ = ls.Close() })
-		return toMockInfo(srv.Info(ls.URL)), nil
+		stops = append(stops, func() { _ = m.Close() })
+		return toMockInfo(m.Info(m.URL)), nil
 	}
 	cfg, err := mock.Builtin("email-default")
 	if err != nil {

@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/mock"
@@ -74,57 +71,20 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("mock: %w", err))
 	}
-	ln, err := listenLoopback(*addr)
-	if err != nil {
-		return err
+	l, err := mock.Listen(*addr, srv)
+	if errors.Is(err, mock.ErrNotLoopback) || err != nil && strings.Contains(err.Error(), "use host:port") {
+		return usagef("mock: --addr: %v", err)
 	}
-	endpoint := "http://" + ln.Addr().String()
-	line, _ := json.Marshal(srv.Info(endpoint))
+	if err != nil {
+		return fmt.Errorf("mock: %w", err)
+	}
+	line, _ := json.Marshal(srv.Info(l.URL))
 	if _, err := fmt.Fprintf(stdio.Out, "%s\n", line); err != nil {
-		ln.Close()
+		_ = l.Close()
 		return fmt.Errorf("mock: write info: %w", err)
 	}
-	return serveUntilDone(ctx, srv, ln)
-}
-
-// listenLoopback listens on addr, refusing anything but a loopback host:
-// the mock is a test double and must not be reachable from the network.
-func listenLoopback(addr string) (net.Listener, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, usagef("mock: --addr %q: use host:port, e.g. 127.0.0.1:9229", addr)
-	}
-	if host != "localhost" {
-		ip := net.ParseIP(host)
-		if ip == nil || !ip.IsLoopback() {
-			return nil, usagef("mock: --addr %q: the mock serves on loopback only; use 127.0.0.1 or ::1", addr)
-		}
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("mock: listen: %w", err)
-	}
-	return ln, nil
-}
-
-// serveUntilDone serves h on ln until ctx is cancelled, then shuts down
-// gracefully (in-flight requests get up to five seconds).
-func serveUntilDone(ctx context.Context, h http.Handler, ln net.Listener) error {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("mock: serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("mock: shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("mock: serve: %w", err)
+	if err := l.ServeUntil(ctx); err != nil {
+		return fmt.Errorf("mock: %w", err)
 	}
 	return nil
 }

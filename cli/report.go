@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/cogload/cogload/aggregate"
@@ -65,33 +63,21 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 		}
 		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *write)
 	}
-	if err := renderTo(*out, stdio.Out, *format, s); err != nil {
+	if err := renderTo(stdio, *out, *format, s); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	if *check {
 		if code := s.Status(); code != domain.ExitOK {
-			return &ExitError{Code: code, Err: fmt.Errorf("report: run status %s", code)}
+			return &domain.ExitError{Code: code, Err: fmt.Errorf("report: run status %s", code)}
 		}
 	}
 	return nil
 }
 
 // renderTo writes the report to path, or to stdout when path is empty.
-func renderTo(path string, stdout io.Writer, format string, s *aggregate.Summary) error {
+func renderTo(stdio Stdio, path, format string, s *aggregate.Summary) error {
 	if path == "" {
-		return render.Write(stdout, format, s)
+		return render.Write(stdio.Out, format, s)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(f)
-	err = render.Write(bw, format, s)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	return err
+	return stdio.Files.WriteFile(path, func(w io.Writer) error { return render.Write(w, format, s) })
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
@@ -130,9 +130,14 @@ func TestRunInterruptedKeepsReportableArchive(t *testing.T) {
 	out := t.TempDir()
 	slow := strings.Replace(shortScenario, "duration: 1s, rate: 20", "duration: 30s, rate: 20", 1)
 	ctx, cancel := context.WithCancel(t.Context())
-	timer := time.AfterFunc(1500*time.Millisecond, cancel)
-	defer timer.Stop()
-	code, stdout, stderr := runCLI(ctx, t, "run", writeScenario(t, slow), "--out", out, "--quiet")
+	defer cancel()
+	// Interrupt on an event, not a timer: once a progress line shows that
+	// requests went out, however slow the machine.
+	var stdoutBuf bytes.Buffer
+	errw := &cancelOnProgress{cancel: cancel}
+	code := Main(ctx, []string{"run", writeScenario(t, slow), "--out", out, "--progress-every", "100ms"},
+		Stdio{Out: &stdoutBuf, Err: errw, Env: []string{}})
+	stdout, stderr := stdoutBuf.String(), errw.String()
 	if code != domain.ExitInterrupted {
 		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, domain.ExitInterrupted, stdout, stderr)
 	}
@@ -150,6 +155,22 @@ func TestRunInterruptedKeepsReportableArchive(t *testing.T) {
 		t.Errorf("cogload report on the interrupted archive: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	assertNoSecrets(t, dir)
+}
+
+// cancelOnProgress is a stderr that cancels the run once a progress line
+// reports sent requests.
+type cancelOnProgress struct {
+	bytes.Buffer
+	cancel func()
+}
+
+var sentSome = regexp.MustCompile(`\bsent [1-9]`)
+
+func (w *cancelOnProgress) Write(p []byte) (int, error) {
+	if sentSome.Match(p) {
+		w.cancel()
+	}
+	return w.Buffer.Write(p)
 }
 
 func TestRunUsageErrors(t *testing.T) {

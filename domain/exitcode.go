@@ -48,3 +48,28 @@ func Worst(codes ...ExitCode) ExitCode {
 	}
 	return worst
 }
+
+// ExitError carries an exit code through the error chain, so a library
+// call can say how the process should end (invalid input, interrupted)
+// without knowing about processes.
+type ExitError struct {
+	Code ExitCode
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return "exit status " + e.Code.String()
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Exit wraps err with code (nil stays nil).
+func Exit(code ExitCode, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Code: code, Err: err}
+}

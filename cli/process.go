@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Stdio is the process state a command may touch, injected the way k6
+// injects its global state: main passes the real process's, tests their
+// own, so every command runs in-process without touching the real
+// environment. Fields left nil get a default in Main: no environment,
+// the real clock, no terminal, a fresh HTTP client, the real filesystem.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// Env is the environment as KEY=VALUE pairs: token sources, the CI
+	// job summary and the AWS configuration read it, never os.Getenv.
+	Env []string
+	// Now is the clock.
+	Now func() time.Time
+	// IsTerminal says whether w is an interactive terminal (live progress).
+	IsTerminal func(w io.Writer) bool
+	// HTTPClient sends every request of commands that talk to an endpoint.
+	HTTPClient *http.Client
+	// Files writes the files a command writes besides archives: reports,
+	// HTML pages, JUnit XML, the CI job summary.
+	Files Files
+}
+
+// Files is where commands write their output files.
+type Files interface {
+	// WriteFile writes path whole or not at all.
+	WriteFile(path string, write func(io.Writer) error) error
+	// AppendFile appends to path, creating it.
+	AppendFile(path string, write func(io.Writer) error) error
+	// CheckWritable says, before any work, whether path could be written:
+	// its folder exists and it is not a folder itself.
+	CheckWritable(path string) error
+}
+
+// Process is the real process's state, for main.
+func Process() Stdio {
+	return Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: os.Environ(),
+		Now: time.Now, IsTerminal: isTerminal, HTTPClient: &http.Client{}, Files: OSFiles{}}
+}
+
+func (s *Stdio) defaults() {
+	if s.In == nil {
+		s.In = strings.NewReader("")
+	}
+	if s.Out == nil {
+		s.Out = io.Discard
+	}
+	if s.Err == nil {
+		s.Err = io.Discard
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.IsTerminal == nil {
+		s.IsTerminal = func(io.Writer) bool { return false }
+	}
+	if s.HTTPClient == nil {
+		s.HTTPClient = &http.Client{}
+	}
+	if s.Files == nil {
+		s.Files = OSFiles{}
+	}
+}
+
+// Getenv looks a variable up in s.Env.
+func (s Stdio) Getenv(key string) string {
+	for i := len(s.Env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(s.Env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// OSFiles writes to the real filesystem; WriteFile goes through a
+// temporary file renamed into place, so a failed write leaves no
+// half-written file.
+type OSFiles struct{}
+
+// WriteFile implements Files.
+func (OSFiles) WriteFile(path string, write func(io.Writer) error) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.partial")
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+	}
+	return err
+}
+
+// AppendFile implements Files.
+func (OSFiles) AppendFile(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// CheckWritable implements Files.
+func (OSFiles) CheckWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder; give a file path", path)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("folder %s does not exist", filepath.Dir(path))
+	}
+	return nil
+}
+
+// checkOutputs refuses unusable output paths (flag name → path; empty
+// paths are unused) before the work that produces them, rather than
+// after.
+func (s Stdio) checkOutputs(paths map[string]string) error {
+	for _, flag := range slices.Sorted(maps.Keys(paths)) {
+		if p := paths[flag]; p != "" {
+			if err := s.Files.CheckWritable(p); err != nil {
+				return usagef("%s %s: %v", flag, p, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/scenarios"
+)
+
+func compile(t *testing.T, yamlText string) *scenarios.Plan {
+	t.Helper()
+	sc, err := scenarios.Parse("test.yaml", []byte(yamlText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sc.Compile(scenarios.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const twoPools = `
+name: matrix
+target: {mock: {pools: [email-default, email-ses]}}
+tokenPools: [{name: valid, weight: 1, kind: valid, checkout: exclusive, source: {mint: {}}}]
+attributes: [{name: email, weight: 1}]
+load: {seed: 3, stages: [{duration: 1s, rate: 8}]}
+`
+
+func TestRunPoolMatrix(t *testing.T) {
+	var finished []string
+	rs, err := Run(t.Context(), compile(t, twoPools), Options{Out: t.TempDir(), Finished: func(r Result) { finished = append(finished, r.Pool) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || strings.Join(finished, ",") != "email-default,email-ses" {
+		t.Fatalf("results %d, finished %v", len(rs), finished)
+	}
+	for _, r := range rs {
+		if r.Target != "mock" || r.Summary.Totals.Requests == 0 || r.Summary.Run.Pool != r.Pool {
+			t.Errorf("result %+v, totals %+v", r, r.Summary.Totals)
+		}
+		if _, err := os.Stat(filepath.Join(r.Archive, "summary.json")); err != nil {
+			t.Error(err)
+		}
+		if len(r.Summary.Schedule) != 1 || r.Summary.Schedule[0].Sent != r.Summary.Totals.Requests {
+			t.Errorf("schedule %+v", r.Summary.Schedule)
+		}
+	}
+	if rs.Status() != domain.ExitOK {
+		t.Errorf("status %v", rs.Status())
+	}
+}
+
+// TestRunShard: a shard sends its share of the rate and records which
+// shard it is.
+func TestRunShard(t *testing.T) {
+	p := compile(t, `
+name: sharded
+target: {mock: {}}
+tokenPools: [{name: valid, weight: 1, kind: valid, checkout: exclusive, source: {mint: {}}}]
+attributes: [{name: email, weight: 1}]
+load: {seed: 3, stages: [{duration: 1s, rate: 20}]}
+`)
+	rs, err := Run(t.Context(), p, Options{Out: t.TempDir(), Shard: Shard{Index: 2, Count: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rs[0].Summary
+	if s.Run.Shard != "2/4" || s.Plan.Stages[0].From != 5 || s.Run.Seed != 4 {
+		t.Errorf("shard %q, rate %v, seed %d", s.Run.Shard, s.Plan.Stages[0].From, s.Run.Seed)
+	}
+	if p.Stages[0].From != 20 {
+		t.Errorf("Run changed the caller's plan: rate %v", p.Stages[0].From)
+	}
+}
+
+func TestShardOwnsDisjointSlices(t *testing.T) {
+	t.Parallel()
+	owners := make([]int, 10)
+	for i := 1; i <= 3; i++ {
+		sh := Shard{Index: i, Count: 3}
+		for u := range owners {
+			if sh.Owns(u) {
+				owners[u]++
+			}
+		}
+	}
+	for u, n := range owners {
+		if n != 1 {
+			t.Errorf("user %d owned by %d shards", u, n)
+		}
+	}
+	for _, bad := range []string{"0/2", "3/2", "x", "1/0", "2"} {
+		if _, err := ParseShard(bad); err == nil {
+			t.Errorf("ParseShard(%q) accepted", bad)
+		}
+	}
+}
+
+func TestRunRefusals(t *testing.T) {
+	unsafe := compile(t, `
+name: too-fast
+target: {endpoint: {region: eu-west-1, userPoolId: eu-west-1_abc, clientId: abc, maxRate: 5}}
+tokenPools: [{name: t, weight: 1, kind: garbage, size: 3}]
+attributes: [{name: email, weight: 1}]
+load: {stages: [{duration: 1s, rate: 50}]}
+`)
+	_, err := Run(t.Context(), unsafe, Options{Out: t.TempDir()})
+	var ee *domain.ExitError
+	if !errors.As(err, &ee) || ee.Code != domain.ExitUsage || !strings.Contains(err.Error(), "safety ceiling") {
+		t.Errorf("unsafe plan: %v", err)
+	}
+
+	badPool := compile(t, strings.Replace(twoPools, "[email-default, email-ses]", "[email-default]", 1))
+	badPool.Target.Pools = []string{"no-such-pool.yaml"}
+	_, err = Run(t.Context(), badPool, Options{Out: t.TempDir(), Dir: t.TempDir()})
+	if !errors.As(err, &ee) || ee.Code != domain.ExitUsage || !strings.Contains(err.Error(), "pool configuration") {
+		t.Errorf("missing pool file: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	out := t.TempDir()
+	_, err = Run(ctx, compile(t, twoPools), Options{Out: out})
+	if !errors.As(err, &ee) || ee.Code != domain.ExitInterrupted {
+		t.Errorf("interrupted before start: %v", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("an interrupt before the start left %d entries in the archive folder", len(entries))
+	}
+}
