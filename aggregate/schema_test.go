@@ -3,12 +3,12 @@ package aggregate_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +102,7 @@ func (v *validator) validate(path string, schema map[string]any, val any) {
 				v.fail(path, "required property %q is missing", r)
 			}
 		}
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			if ps, ok := props[k].(map[string]any); ok {
 				v.validate(path+"."+k, ps, x[k])
 				continue
@@ -170,15 +170,6 @@ func asStrings(v any) []string {
 }
 
 func asSlice(v any) []any { s, _ := v.([]any); return s }
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // validateSummary marshals s as summary.json is written and validates it.
 func validateSummary(t *testing.T, schema map[string]any, s *aggregate.Summary) []string {

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
@@ -218,13 +217,4 @@ func (c *compiler) quota() {
 		}
 	}
 	c.plan.Quota = q
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
