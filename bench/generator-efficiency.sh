@@ -10,7 +10,7 @@
 # tool stops climbing after two consecutive misses. The ladder is climbed --rounds times
 # and each tool's maxima are medians over the rounds. CPU time per request (user+sys of
 # each generator process) is printed too: it is far less sensitive to other load on the
-# machine than the maxima. Goal (issue 3): cogload/vegeta >= 0.9.
+# machine than the maxima. Goal: cogload/vegeta >= 0.9.
 #
 # Usage: bench/generator-efficiency.sh [--quick] [options]   (see --help)
 set -euo pipefail

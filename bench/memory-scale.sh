@@ -6,7 +6,7 @@
 # so nothing is minted) at --rate for as long as --requests takes, under /usr/bin/time -v,
 # sampling the cogload process's RSS every few seconds. Then times `cogload report` on
 # the archive (text, the default, plus json and html for reference).
-# Goals (issue 3): peak RSS < 150 MB (150,000,000 bytes); `cogload report` < 10 s.
+# Goals: peak RSS < 150 MB (150,000,000 bytes); `cogload report` < 10 s.
 #
 # Usage: bench/memory-scale.sh [--quick] [options]   (see --help)
 set -euo pipefail

@@ -13,7 +13,7 @@
 # memory stays flat.
 #
 # Usage: bench/mock-throughput.sh [options]   (see --help)
-# Goal (issue 2): mock rps / trivial rps >= 0.5, judged on the default mode; the uncached
+# Goal: mock rps / trivial rps >= 0.5, judged on the default mode; the uncached
 # ratio is printed next to it so nobody mistakes one for the other. See bench/README.md.
 set -euo pipefail
 
@@ -311,7 +311,7 @@ echo
 printf '  median cpu us/req trivial %.1f, mock %.1f' "$trivial_cpu" "$mock_cpu"
 ((uncached)) && printf ', mock-uncached %.1f' "$unc_cpu"
 echo
-echo "  goal (issue 2): mock/trivial >= 0.5 in the default mode. On a shared or loaded machine"
+echo "  goal: mock/trivial >= 0.5 in the default mode. On a shared or loaded machine"
 echo "  req/s swings with other processes; CPU per request is the stable signal."
 printf '  ratio  mock/trivial          req/s %s (%s the goal; per round %s)  cpu trivial/mock %s (%s)\n' \
 	"$ratio" "$(meets "$ratio")" "$(per_round mock)" "$cpu_ratio" "$(meets "$cpu_ratio")"

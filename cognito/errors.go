@@ -99,7 +99,9 @@ const (
 	ErrInvalidPassword                 = "InvalidPasswordException"
 )
 
-// Messages the real service sends (see shared/reference/cognito-api.md).
+// Messages the real service sends, as captured in public issue threads of
+// the AWS SDKs and Amplify (each message's evidence is in the mock's
+// evidence ledger).
 const (
 	MsgInvalidAccessToken    = "Invalid Access Token"
 	MsgAccessTokenExpired    = "Access Token has expired"

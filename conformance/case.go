@@ -61,8 +61,8 @@ const (
 	FromProtocol SourceKind = "AWS JSON 1.1 protocol"
 )
 
-// Source is a rule's origin with the reference tag of
-// shared/reference/cognito-api.md ([M1], [D1], [F1], ...).
+// Source is a rule's origin: its kind and a public reference (the API
+// model's shape or operation, a documentation page, an issue thread).
 type Source struct {
 	Kind SourceKind
 	Ref  string
