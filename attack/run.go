@@ -74,7 +74,6 @@ type Option func(*config)
 
 type config struct {
 	client        *http.Client
-	attackerOpts  []func(*vegeta.Attacker)
 	progress      func(domain.Progress)
 	progressEvery time.Duration
 	now           func() time.Time
@@ -86,11 +85,6 @@ type config struct {
 // one) is cloned and tuned (connections, keep-alive, HTTP/1.1), any other
 // RoundTripper is used as it is.
 func WithHTTPClient(c *http.Client) Option { return func(o *config) { o.client = c } }
-
-// WithAttackerOptions appends raw vegeta options after cogload's own.
-func WithAttackerOptions(opts ...func(*vegeta.Attacker)) Option {
-	return func(o *config) { o.attackerOpts = append(o.attackerOpts, opts...) }
-}
 
 // WithProgress calls fn about every 250 ms from the consumer goroutine, and
 // once more at the end with Done set. When the sink has a
@@ -159,7 +153,6 @@ func (c *config) attacker(plan *scenarios.Plan, rt http.RoundTripper) *vegeta.At
 	if plan.MaxWorkers > 0 {
 		opts = append(opts, vegeta.MaxWorkers(plan.MaxWorkers))
 	}
-	opts = append(opts, c.attackerOpts...)
 	return vegeta.NewAttacker(opts...)
 }
 

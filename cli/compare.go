@@ -62,6 +62,9 @@ Flags:`)
 	if !ok {
 		return usagef("compare: --format %q: use text, markdown or json", *format)
 	}
+	if err := stdio.checkOutputs(map[string]string{"--html": *htmlPath}); err != nil {
+		return err
+	}
 	opts := compare.Options{Baselines: len(baselines)}
 	for _, n := range noises {
 		if err := parseNoise(n, &opts); err != nil {

@@ -71,6 +71,9 @@ Flags:`)
 	default:
 		return usagef("--status-mode: %q is not observed, model or either", *statusMode)
 	}
+	if err := stdio.checkOutputs(map[string]string{"--junit": *junit}); err != nil {
+		return err
+	}
 	if *list {
 		if *asJSON {
 			mode := *statusMode

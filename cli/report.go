@@ -40,6 +40,9 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 	if _, ok := render.Renderers[*format]; !ok {
 		return usagef("report: --format %q: use one of %s", *format, strings.Join(render.Formats(), ", "))
 	}
+	if err := stdio.checkOutputs(map[string]string{"--out": *out}); err != nil {
+		return err
+	}
 
 	archives := make([]*archive.Archive, 0, len(runs))
 	for _, dir := range runs {

@@ -150,3 +150,24 @@ func TestReportErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputPathsCheckedFirst: an unusable output path is refused before
+// any work, with the flag's name.
+func TestOutputPathsCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no", "such", "folder", "x.html")
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"compare", "a", "b", "--html", missing}, "--html"},
+		{[]string{"report", "a", "--out", dir}, "--out"},
+		{[]string{"conform", "--junit", missing}, "--junit"},
+	} {
+		var errb bytes.Buffer
+		code := Main(context.Background(), tc.args, Stdio{Err: &errb})
+		if code != domain.ExitUsage || !strings.Contains(errb.String(), tc.flag) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 naming %s", tc.args, code, errb.String(), tc.flag)
+		}
+	}
+}

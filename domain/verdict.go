@@ -1,7 +1,5 @@
 package domain
 
-import "fmt"
-
 // Verdict judges an outcome against its variant's expectation.
 type Verdict uint8
 
@@ -28,14 +26,4 @@ func (v Verdict) String() string {
 		return verdictNames[v]
 	}
 	return "violation"
-}
-
-// ParseVerdict is the inverse of String.
-func ParseVerdict(s string) (Verdict, error) {
-	for i, n := range verdictNames {
-		if n == s {
-			return Verdict(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown verdict %q (want pass, throttled, error or violation)", s)
 }

@@ -71,15 +71,6 @@ func NewPool(spec scenarios.TokenPool, toks []string, seed int64) *Pool {
 	return p
 }
 
-// Name returns the pool's name.
-func (p *Pool) Name() string { return p.name }
-
-// Kind returns the pool's token kind.
-func (p *Pool) Kind() scenarios.TokenKind { return p.kind }
-
-// Checkout returns the pool's checkout order.
-func (p *Pool) Checkout() scenarios.Checkout { return p.checkout }
-
 // Len returns the number of tokens in the pool.
 func (p *Pool) Len() int { return len(p.load()) }
 
@@ -163,7 +154,6 @@ func (s *Set) Pool(i int) *Pool { return s.pools[i] }
 
 // Len returns the number of pools.
 func (s *Set) Len() int { return len(s.pools) }
-
 // Secrets calls fn with every token, ID token and refresh token the set
 // holds, so a caller can prove none of them was written anywhere (archive
 // scans in tests). It never logs them.
