@@ -15,6 +15,7 @@ var allowedImports = map[string][]string{
 	"":                       {"cli", "domain"},
 	"domain":                 nil,
 	"cognito":                nil,
+	"internal/awsenv":        nil,
 	"internal/golden":        nil,
 	"internal/junit":         nil,
 	"internal/textfmt":       nil,
