@@ -112,7 +112,7 @@ func (o *Observation) String() string {
 	if o.ErrType != "" {
 		fmt.Fprintf(&b, " %s: %q", o.ErrType, o.Message)
 	} else if len(o.Body) > 0 {
-		b.WriteString(" " + clip(redact(string(o.Body)), 160))
+		b.WriteString(" " + clip(domain.Redact(string(o.Body)), 160))
 	}
 	if o.Note != "" {
 		b.WriteString(" (" + o.Note + ")")
@@ -246,7 +246,7 @@ func (c *poolClient) sideDoor(ctx context.Context, method, path string, in, out 
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, clip(redact(string(b)), 200))
+		return fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, clip(domain.Redact(string(b)), 200))
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {

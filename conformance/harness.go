@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -231,11 +230,6 @@ func (h *harness) runCleanups(ctx context.Context) error {
 	h.cleanups = nil
 	return errors.Join(errs...)
 }
-
-var tokenRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
-
-// redact removes anything token-like from text that may reach a report.
-func redact(s string) string { return tokenRE.ReplaceAllString(s, "<token>") }
 
 func attrOf(u domain.Credential, attr string) string {
 	if attr == "phone_number" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,9 @@ func TestListShowsEveryCase(t *testing.T) {
 		t.Error("list does not mark uncertain cases")
 	}
 }
+
+// tokenRE matches anything shaped like a JWT.
+var tokenRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
 
 func TestNoSecretsInReports(t *testing.T) {
 	target := startMock(t, nil)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cogload/cogload/domain"
 )
 
 // Verdicts of a case.
@@ -148,13 +149,13 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	case errors.As(err, &skip):
 		res.Verdict, res.Reason = Skip, skip.reason
 	case errors.As(err, &fail):
-		res.Verdict, res.Actual, res.Reason = Fail, redact(fail.actual), "precondition of the final request failed"
+		res.Verdict, res.Actual, res.Reason = Fail, domain.Redact(fail.actual), "precondition of the final request failed"
 	case err != nil:
-		res.Verdict, res.Actual, res.Reason = Fail, redact(err.Error()), "could not run"
+		res.Verdict, res.Actual, res.Reason = Fail, domain.Redact(err.Error()), "could not run"
 	default:
 		res.Actual = o.String()
 		if jerr := c.Expect.judge(o, h.mode); jerr != nil {
-			res.Verdict, res.Reason = Fail, redact(jerr.Error())
+			res.Verdict, res.Reason = Fail, domain.Redact(jerr.Error())
 		} else {
 			res.Verdict = Pass
 		}

@@ -175,7 +175,7 @@ func (c *authClient) mockToken(ctx context.Context, username, kind string) (stri
 	if resp.StatusCode != http.StatusOK {
 		// The body of an error is the mock's message, never a token, but
 		// it is scrubbed anyway.
-		return "", fmt.Errorf("user %s: mock %s token: %s: %s", username, kind, resp.Status, tail(Redact(string(data), nil), 200))
+		return "", fmt.Errorf("user %s: mock %s token: %s: %s", username, kind, resp.Status, tail(domain.Redact(string(data)), 200))
 	}
 	var out struct {
 		Token string `json:"token"`

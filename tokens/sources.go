@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -103,7 +102,7 @@ func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) 
 	err := cmd.Run()
 	toks := ParseTokenLines(stdout.Bytes())
 	if err != nil {
-		msg := tail(Redact(stderr.String(), toks), 512)
+		msg := tail(domain.Redact(stderr.String(), toks...), 512)
 		if ctx.Err() == context.DeadlineExceeded {
 			return nil, fmt.Errorf("command %s timed out after %s: stderr: %q", argv[0], timeout, msg)
 		}
@@ -111,7 +110,7 @@ func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) 
 		return nil, fmt.Errorf("command %s: %w: stderr: %q", argv[0], err, msg)
 	}
 	if len(toks) == 0 {
-		return nil, fmt.Errorf("command %s printed no tokens on stdout (one per line): stderr: %q", argv[0], tail(Redact(stderr.String(), nil), 512))
+		return nil, fmt.Errorf("command %s printed no tokens on stdout (one per line): stderr: %q", argv[0], tail(domain.Redact(stderr.String()), 512))
 	}
 	return toks, nil
 }
@@ -122,20 +121,6 @@ func tail(s string, n int) string {
 		return "..." + s[len(s)-n:]
 	}
 	return s
-}
-
-// jwtLike matches anything shaped like a JWT, so text from outside (a
-// command's stderr) cannot smuggle a token into an error.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*`)
-
-// Redact replaces every known secret and every JWT-shaped string in s.
-func Redact(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, domain.Redacted)
-		}
-	}
-	return jwtLike.ReplaceAllString(s, domain.Redacted)
 }
 
 func (e *Env) path(p string) string {
