@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/jws"
 )
 
 func notAuthorized(msg string) Expect {
@@ -75,7 +76,7 @@ func authCases() []Case {
 			Rule: "a real token with one signature character changed is refused", Needs: tok,
 			Requests: "sign in; GUAVC with the access token's signature altered",
 			Expect:   invalid,
-			run:      forged(func(_ context.Context, _ *harness, t string) (string, error) { return tamperSignature(t) }),
+			run:      forged(func(_ context.Context, _ *harness, t string) (string, error) { return jws.TamperSignature(t), nil }),
 		},
 		{
 			ID: "auth.tampered-payload", Area: AreaAuth, Source: authSrc(FromDocs, "[D4] §4.4"),
@@ -83,7 +84,7 @@ func authCases() []Case {
 			Requests: "sign in; GUAVC with the payload's username replaced",
 			Expect:   invalid,
 			run: forged(func(_ context.Context, _ *harness, t string) (string, error) {
-				return tamperPayload(t, "username", "cogload-someone-else")
+				return jws.WithClaim(t, "username", "cogload-someone-else")
 			}),
 		},
 		{
@@ -91,7 +92,7 @@ func authCases() []Case {
 			Rule: "a real token re-labelled alg none with no signature is refused", Needs: tok,
 			Requests: "sign in; GUAVC with header alg=none and an empty signature",
 			Expect:   invalid,
-			run:      forged(func(_ context.Context, _ *harness, t string) (string, error) { return algNone(t) }),
+			run:      forged(func(_ context.Context, _ *harness, t string) (string, error) { return jws.AlgNone(t) }),
 		},
 		{
 			ID: "auth.hs256-public-key", Area: AreaAuth, Source: authSrc(FromDocs, "[D3][D4] RS256 only"),
@@ -108,7 +109,7 @@ func authCases() []Case {
 			Requests: "sign in; GUAVC with the header's kid replaced",
 			Expect:   invalid,
 			run: forged(func(_ context.Context, _ *harness, t string) (string, error) {
-				return withKid(t, "cogload-unknown-kid")
+				return jws.WithHeader(t, "kid", "cogload-unknown-kid")
 			}),
 		},
 		{

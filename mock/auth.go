@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/jws"
 )
 
 // refreshToken is the server-side record behind an opaque refresh token.
@@ -140,7 +141,7 @@ func randSegment(s *Server, n int) string {
 			b[i+j] = byte(v >> (8 * j))
 		}
 	}
-	return b64.EncodeToString(b)
+	return jws.Encoding.EncodeToString(b)
 }
 
 func (s *Server) lookupRefresh(tok string) *refreshToken {

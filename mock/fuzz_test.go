@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cogload/cogload/internal/jws"
 )
 
 // FuzzDecodeGUAVC checks the request decoder never panics and agrees with
@@ -119,8 +121,8 @@ func sameSignedContent(a, b string) bool {
 		return false
 	}
 	for i := range pa {
-		da, err1 := b64.DecodeString(pa[i])
-		db, err2 := b64.DecodeString(pb[i])
+		da, err1 := jws.Encoding.DecodeString(pa[i])
+		db, err2 := jws.Encoding.DecodeString(pb[i])
 		if err1 != nil || err2 != nil || string(da) != string(db) {
 			return false
 		}

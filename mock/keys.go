@@ -6,10 +6,10 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"math/big"
 	"sync"
+
+	"github.com/cogload/cogload/internal/jws"
 )
 
 // signingKey is one RSA key of a pool with its precomputed JWT header.
@@ -63,11 +63,12 @@ func newSigningKey(priv *rsa.PrivateKey) *signingKey {
 	der, _ := x509.MarshalPKIXPublicKey(&priv.PublicKey)
 	sum := sha256.Sum256(der)
 	kid := base64.StdEncoding.EncodeToString(sum[:])
-	hdr, _ := json.Marshal(struct {
+	// Cognito writes kid before alg.
+	hdr := jws.EncodeSegment(struct {
 		Kid string `json:"kid"`
 		Alg string `json:"alg"`
 	}{kid, "RS256"})
-	return &signingKey{kid: kid, priv: priv, pub: &priv.PublicKey, header: base64.RawURLEncoding.EncodeToString(hdr)}
+	return &signingKey{kid: kid, priv: priv, pub: &priv.PublicKey, header: hdr}
 }
 
 // generateKeys makes n keys concurrently (cached by ids).
@@ -87,23 +88,4 @@ func generateKeys(ids ...string) ([]*signingKey, error) {
 	return out, nil
 }
 
-// jwk is one entry of a JWKS document, as Cognito publishes it.
-type jwk struct {
-	Alg string `json:"alg"`
-	E   string `json:"e"`
-	Kid string `json:"kid"`
-	Kty string `json:"kty"`
-	N   string `json:"n"`
-	Use string `json:"use"`
-}
-
-func (k *signingKey) jwk() jwk {
-	return jwk{
-		Alg: "RS256",
-		E:   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.pub.E)).Bytes()),
-		Kid: k.kid,
-		Kty: "RSA",
-		N:   base64.RawURLEncoding.EncodeToString(k.pub.N.Bytes()),
-		Use: "sig",
-	}
-}
+func (k *signingKey) jwk() jws.JWK { return jws.NewJWK(k.kid, k.pub) }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/cogload/cogload/internal/jws"
 )
 
 // sideDoors serves everything that is not the API: health, metrics, JWKS
@@ -67,7 +69,7 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		sideError(w, http.StatusNotFound, "no such user pool")
 		return
 	}
-	writeSide(w, http.StatusOK, map[string][]jwk{"keys": {p.accessKey.jwk(), p.idKey.jwk()}})
+	writeSide(w, http.StatusOK, jws.JWKS{Keys: []jws.JWK{p.accessKey.jwk(), p.idKey.jwk()}})
 }
 
 func (s *Server) serveOutbox(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/jws"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -68,7 +69,7 @@ func TestSideDoors(t *testing.T) {
 	// Tokens verify against the published JWKS with an independent library.
 	access, idTok, _ := e.login("alice")
 	var jwks struct {
-		Keys []jwk `json:"keys"`
+		Keys []jws.JWK `json:"keys"`
 	}
 	if err := json.Unmarshal([]byte(getBody(t, e.ts.URL+"/"+info.UserPoolID+"/.well-known/jwks.json")), &jwks); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/jws"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -129,7 +130,7 @@ func Fill(ctx context.Context, plan *scenarios.Plan, env Env) (*Set, error) {
 			}
 			if tp.Kind == scenarios.KindTampered {
 				for k, t := range toks {
-					toks[k] = Tamper(t)
+					toks[k] = jws.TamperSignature(t)
 				}
 			}
 			if tp.Checkout == scenarios.CheckoutExclusive && len(toks) < needs[i] {
@@ -269,7 +270,7 @@ func deriveFor(k scenarios.TokenKind) func(*login) string {
 	case scenarios.KindIDToken:
 		return func(l *login) string { return l.idToken }
 	case scenarios.KindTampered:
-		return func(l *login) string { return Tamper(l.accessToken) }
+		return func(l *login) string { return jws.TamperSignature(l.accessToken) }
 	default:
 		return func(l *login) string { return l.accessToken }
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/internal/jws"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -34,7 +35,7 @@ func TestStaticSources(t *testing.T) {
 		{"inline", scenarios.TokenSource{Kind: scenarios.SourceInline, Inline: []string{"a.b.c", " ", "d.e.f"}}, scenarios.KindValid, []string{"a.b.c", "d.e.f"}, ""},
 		{"inline empty", scenarios.TokenSource{Kind: scenarios.SourceInline}, scenarios.KindValid, nil, "lists no tokens"},
 		{"file", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "toks.txt"}, scenarios.KindExpired, []string{"aaa.bbb.ccc", "ddd.eee.fff"}, ""},
-		{"file tampered", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "toks.txt"}, scenarios.KindTampered, []string{Tamper("aaa.bbb.ccc"), Tamper("ddd.eee.fff")}, ""},
+		{"file tampered", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "toks.txt"}, scenarios.KindTampered, []string{jws.TamperSignature("aaa.bbb.ccc"), jws.TamperSignature("ddd.eee.fff")}, ""},
 		{"file missing", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "nope.txt"}, scenarios.KindValid, nil, "nope.txt"},
 		{"file empty", scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "empty.txt"}, scenarios.KindValid, nil, "no tokens"},
 		{"env", scenarios.TokenSource{Kind: scenarios.SourceEnv, Env: "TOKS"}, scenarios.KindValid, []string{"t1", "t2", "t3", "t4"}, ""},
