@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/cogload/cogload/conformance"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 func init() {
@@ -201,29 +200,16 @@ func discoverMock(ctx context.Context, endpoint string) (*conformance.Target, er
 	endpoint = strings.TrimRight(endpoint, "/")
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/_mock/info", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	in, err := sidedoor.New(endpoint, nil).Info(ctx)
+	var answered *sidedoor.Error
+	switch {
+	case errors.As(err, &answered):
+		return nil, fmt.Errorf("not a cogload mock (%v)", err)
+	case err != nil:
 		return nil, fmt.Errorf("not reachable: %w", err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("not a cogload mock (GET /_mock/info answered %d)", resp.StatusCode)
-	}
-	var in mock.Info
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&in); err != nil {
-		return nil, fmt.Errorf("not a cogload mock (GET /_mock/info: %v)", err)
-	}
-	mi := toMockInfo(in)
-	mi.Endpoint = endpoint
-	return conformance.MockTarget(mi, nil), nil
-}
-
-func toMockInfo(in mock.Info) conformance.MockInfo {
-	return conformance.MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID, Users: in.Users}
+	in.Endpoint = endpoint
+	return conformance.MockTarget(in, nil), nil
 }
 
 // startConformMock serves the built-in email-default pool and one mock per
@@ -237,13 +223,13 @@ func startConformMock() (*conformance.Target, func(), error) {
 			s()
 		}
 	}
-	serve := func(name string, cfg *mock.Config) (conformance.MockInfo, error) {
+	serve := func(name string, cfg *mock.Config) (sidedoor.Info, error) {
 		m, err := mock.StartLocal(cfg, noSleep)
 		if err != nil {
-			return conformance.MockInfo{}, fmt.Errorf("start the %s mock: %w", name, err)
+			return sidedoor.Info{}, fmt.Errorf("start the %s mock: %w", name, err)
 		}
 		stops = append(stops, func() { _ = m.Close() })
-		return toMockInfo(m.Info(m.URL)), nil
+		return m.Info(m.URL), nil
 	}
 	cfg, err := mock.Builtin("email-default")
 	if err != nil {
@@ -254,7 +240,7 @@ func startConformMock() (*conformance.Target, func(), error) {
 		stop()
 		return nil, nil, err
 	}
-	roles := map[string]conformance.MockInfo{}
+	roles := map[string]sidedoor.Info{}
 	for _, role := range conformance.MockPoolRoles() {
 		y, _ := conformance.MockPool(role)
 		rc, err := mock.ParseConfig(role+".yaml", y)

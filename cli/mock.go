@@ -18,7 +18,7 @@ func init() {
 }
 
 // runMock serves a pool configuration until ctx is cancelled. Its first
-// stdout line is the mock.Info JSON object scripts read.
+// stdout line is the sidedoor.Info JSON object scripts read.
 func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("mock", stdio.Err)
 	addr := fs.String("addr", "127.0.0.1:9229", "loopback `host:port` to listen on (port 0 picks a free one)")

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 func TestMockServesAndStops(t *testing.T) {
@@ -33,7 +33,7 @@ func TestMockServesAndStops(t *testing.T) {
 		t.Fatalf("first line: %v (stderr %s)", err, stderr.String())
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	var info mock.Info
+	var info sidedoor.Info
 	if err := json.Unmarshal([]byte(line), &info); err != nil {
 		t.Fatalf("first line %q: %v", line, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 func noSleep(context.Context, time.Duration) {}
@@ -21,11 +22,6 @@ func noSleep(context.Context, time.Duration) {}
 func fixedClock() func() time.Time {
 	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	return func() time.Time { return t0 }
-}
-
-func mockInfo(s *mock.Server, endpoint string) MockInfo {
-	in := s.Info(endpoint)
-	return MockInfo{Endpoint: in.Endpoint, Region: in.Region, UserPoolID: in.UserPoolID, ClientID: in.ClientID, Users: in.Users}
 }
 
 // startMock serves the built-in email-default pool and one mock per role,
@@ -47,7 +43,7 @@ func startMock(t *testing.T, wrap func(http.Handler) http.Handler, extra ...mock
 	}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return MockTarget(mockInfo(srv, ts.URL), sharedRoles(t))
+	return MockTarget(srv.Info(ts.URL), sharedRoles(t))
 }
 
 // The role pools are never wrapped and are reset before every case, so
@@ -55,15 +51,15 @@ func startMock(t *testing.T, wrap func(http.Handler) http.Handler, extra ...mock
 // them must not run in parallel: the resets would cut across each other.
 var roles struct {
 	once    sync.Once
-	infos   map[string]MockInfo
+	infos   map[string]sidedoor.Info
 	servers []*httptest.Server
 	err     error
 }
 
-func sharedRoles(t *testing.T) map[string]MockInfo {
+func sharedRoles(t *testing.T) map[string]sidedoor.Info {
 	t.Helper()
 	roles.once.Do(func() {
-		roles.infos = map[string]MockInfo{}
+		roles.infos = map[string]sidedoor.Info{}
 		for _, role := range MockPoolRoles() {
 			y, _ := MockPool(role)
 			rc, err := mock.ParseConfig(role+".yaml", y)
@@ -78,7 +74,7 @@ func sharedRoles(t *testing.T) map[string]MockInfo {
 			}
 			rts := httptest.NewServer(rs)
 			roles.servers = append(roles.servers, rts)
-			roles.infos[role] = mockInfo(rs, rts.URL)
+			roles.infos[role] = rs.Info(rts.URL)
 		}
 	})
 	if roles.err != nil {

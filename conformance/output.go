@@ -7,9 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/internal/textfmt"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // byArea groups results by area in report order.
@@ -142,16 +142,10 @@ func WriteList(w io.Writer, cases []Case) error {
 	return err
 }
 
-// MockInfo is what the mock reports about a pool it serves (mock.Info),
-// restated so this package need not import the mock.
-type MockInfo struct {
-	Endpoint, Region, UserPoolID, ClientID string
-	Users                                  []domain.Credential
-}
-
-// MockTarget describes the embedded mock: its main pool with every
-// capability of the mock, and a pool per role.
-func MockTarget(main MockInfo, roles map[string]MockInfo) *Target {
+// MockTarget describes the mock from what it reports about the pools it
+// serves: its main pool with every capability of the mock, and a pool per
+// role.
+func MockTarget(main sidedoor.Info, roles map[string]sidedoor.Info) *Target {
 	t := &Target{
 		Name: "mock", Endpoint: main.Endpoint, Region: main.Region,
 		Pool:         Pool{UserPoolID: main.UserPoolID, ClientID: main.ClientID, Users: main.Users},

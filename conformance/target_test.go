@@ -129,7 +129,7 @@ func TestStatusModes(t *testing.T) {
 	}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	target := MockTarget(mockInfo(srv, ts.URL), nil)
+	target := MockTarget(srv.Info(ts.URL), nil)
 	filter := `^(auth\.(garbage|expired)|user-state\.deleted|input\.attribute-name-33)$`
 	for mode, wantFail := range map[string]int{"model": 0, "either": 0, "observed": 3} {
 		target.StatusMode = mode

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // nopWriter is a reusable ResponseWriter that keeps nothing, so the
@@ -70,7 +71,7 @@ func benchGUAVC(b *testing.B, opts ...Option) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, _, _ := srv.MintToken("", "", "alice", KindAccess)
+	tok, _, _ := srv.MintToken("", "", "alice", sidedoor.KindAccess)
 	body := []byte(`{"AccessToken":"` + tok + `","AttributeName":"email"}`)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -145,7 +146,7 @@ func BenchmarkGUAVCHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, _, _ := srv.MintToken("", "", "alice", KindAccess)
+	tok, _, _ := srv.MintToken("", "", "alice", sidedoor.KindAccess)
 	benchHTTP(b, srv, []byte(`{"AccessToken":"`+tok+`","AttributeName":"email"}`))
 }
 
@@ -154,7 +155,7 @@ func BenchmarkTrivialHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, _, _ := srv.MintToken("", "", "alice", KindAccess)
+	tok, _, _ := srv.MintToken("", "", "alice", sidedoor.KindAccess)
 	benchHTTP(b, trivialHandler(), []byte(`{"AccessToken":"`+tok+`","AttributeName":"email"}`))
 }
 

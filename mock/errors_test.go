@@ -10,6 +10,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // TestGUAVCNaturalErrors drives every error the mock produces without fault
@@ -26,7 +27,7 @@ func TestGUAVCNaturalErrors(t *testing.T) {
 		prepare func(e *env)
 	}
 	access := func(user string) func(*env) string {
-		return func(e *env) string { return e.mint(user, KindAccess) }
+		return func(e *env) string { return e.mint(user, sidedoor.KindAccess) }
 	}
 	kind := func(k string) func(*env) string {
 		return func(e *env) string { return e.mint("alice", k) }
@@ -38,16 +39,16 @@ func TestGUAVCNaturalErrors(t *testing.T) {
 		{name: "attribute too long", token: access("alice"), attr: tooLong, code: cognito.ErrInvalidParameter,
 			msg: "1 validation error detected: Value '" + tooLong + "' at 'attributeName' failed to satisfy constraint: Member must have length less than or equal to 32"},
 		{name: "garbage token", token: func(*env) string { return "garbage" }, attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
-		{name: "expired", token: kind(KindExpired), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgAccessTokenExpired},
-		{name: "wrong scope", token: kind(KindWrongScope), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgAccessTokenScopes},
-		{name: "id token", token: kind(KindIDToken), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
-		{name: "other pool", token: kind(KindOtherPool), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
-		{name: "other client", token: kind(KindOtherClient), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
-		{name: "unknown kid", token: kind(KindUnknownKid), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
-		{name: "hs256 with public key", token: kind(KindHS256), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
-		{name: "alg none", token: kind(KindAlgNone), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
+		{name: "expired", token: kind(sidedoor.KindExpired), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgAccessTokenExpired},
+		{name: "wrong scope", token: kind(sidedoor.KindWrongScope), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgAccessTokenScopes},
+		{name: "id token", token: kind(sidedoor.KindIDToken), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
+		{name: "other pool", token: kind(sidedoor.KindOtherPool), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
+		{name: "other client", token: kind(sidedoor.KindOtherClient), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
+		{name: "unknown kid", token: kind(sidedoor.KindUnknownKid), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
+		{name: "hs256 with public key", token: kind(sidedoor.KindHS256), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
+		{name: "alg none", token: kind(sidedoor.KindAlgNone), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
 		{name: "tampered signature", token: func(e *env) string {
-			tok := e.mint("alice", KindAccess)
+			tok := e.mint("alice", sidedoor.KindAccess)
 			last := tok[len(tok)-2]
 			repl := byte('A')
 			if last == 'A' {
@@ -56,16 +57,16 @@ func TestGUAVCNaturalErrors(t *testing.T) {
 			return tok[:len(tok)-2] + string(repl) + tok[len(tok)-1:]
 		}, attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
 		{name: "tampered payload", token: func(e *env) string {
-			tok := e.mint("alice", KindAccess)
+			tok := e.mint("alice", sidedoor.KindAccess)
 			parts := strings.Split(tok, ".")
-			other := strings.Split(e.mint("bob", KindAccess), ".")
+			other := strings.Split(e.mint("bob", sidedoor.KindAccess), ".")
 			return parts[0] + "." + other[1] + "." + parts[2]
 		}, attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgInvalidAccessToken},
 		{name: "unconfirmed", token: access("uma"), attr: "email", code: cognito.ErrUserNotConfirmed, msg: cognito.MsgUserNotConfirmed},
 		{name: "reset required", token: access("rita"), attr: "email", code: cognito.ErrPasswordResetRequired, msg: cognito.MsgPasswordResetRequired},
 		{name: "disabled", token: access("dave"), attr: "email", code: cognito.ErrNotAuthorized, msg: cognito.MsgAccessTokenRevoked},
 		{name: "deleted user", token: func(e *env) string {
-			tok := e.mint("bob", KindAccess)
+			tok := e.mint("bob", sidedoor.KindAccess)
 			u := e.srv.def.users.get("bob")
 			u.mu.Lock()
 			u.deleted = true
@@ -73,7 +74,7 @@ func TestGUAVCNaturalErrors(t *testing.T) {
 			return tok
 		}, attr: "email", code: cognito.ErrUserNotFound, msg: cognito.MsgUserDoesNotExist},
 		{name: "deleted client", token: func(e *env) string {
-			tok := e.mint("alice", KindAccess)
+			tok := e.mint("alice", sidedoor.KindAccess)
 			e.srv.def.firstClient().deleted.Store(true)
 			return tok
 		}, attr: "email", code: cognito.ErrResourceNotFound},
@@ -82,16 +83,16 @@ func TestGUAVCNaturalErrors(t *testing.T) {
 		{name: "no email", token: access("carol"), attr: "email", code: cognito.ErrInvalidParameter, msg: cognito.MsgNoEmail},
 		{name: "no phone", token: access("bob"), attr: "phone_number", code: cognito.ErrInvalidParameter, msg: cognito.MsgNoPhone},
 		{name: "category rate", mutate: func(c *Config) { c.Quotas.RPS = ptr(1.0); c.Quotas.Burst = ptr(1) },
-			prepare: func(e *env) { _, _ = e.guavc(e.mint("bob", KindAccess), "email", nil) },
+			prepare: func(e *env) { _, _ = e.guavc(e.mint("bob", sidedoor.KindAccess), "email", nil) },
 			token:   access("alice"), attr: "email", code: cognito.ErrTooManyRequests, msg: cognito.MsgRateExceeded},
 		{name: "per-user rate", mutate: func(c *Config) { c.Quotas.PerUserRPS = ptr(1.0) },
-			prepare: func(e *env) { _, _ = e.guavc(e.mint("alice", KindAccess), "email", nil) },
+			prepare: func(e *env) { _, _ = e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil) },
 			token:   access("alice"), attr: "email", code: cognito.ErrTooManyRequests, msg: cognito.MsgRateExceeded},
 		{name: "codes per hour", mutate: func(c *Config) { c.Quotas.CodesPerUserPerHour = ptr(1) },
-			prepare: func(e *env) { _, _ = e.guavc(e.mint("alice", KindAccess), "email", nil) },
+			prepare: func(e *env) { _, _ = e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil) },
 			token:   access("alice"), attr: "email", code: cognito.ErrLimitExceeded, msg: cognito.MsgAttemptLimit},
 		{name: "daily email limit", mutate: func(c *Config) { c.Delivery.Email.DailyLimit = ptr(1) },
-			prepare: func(e *env) { _, _ = e.guavc(e.mint("bob", KindAccess), "email", nil) },
+			prepare: func(e *env) { _, _ = e.guavc(e.mint("bob", sidedoor.KindAccess), "email", nil) },
 			token:   access("alice"), attr: "email", code: cognito.ErrLimitExceeded, msg: cognito.MsgDailyEmailLimit},
 		{name: "email delivery failure", mutate: func(c *Config) { c.Delivery.Email.FailureRate = 1 },
 			token: access("alice"), attr: "email", code: cognito.ErrCodeDeliveryFailure},
@@ -134,7 +135,7 @@ func TestGUAVCEveryCatalogError(t *testing.T) {
 		for _, spec := range cognito.GUAVCErrors() {
 			t.Run(mode.String()+"/"+spec.Name, func(t *testing.T) {
 				e := newEnv(t, func(c *Config) { c.Faults = map[string]float64{spec.Name: 1} }, WithStatusMode(mode))
-				_, err := e.guavc(e.mint("alice", KindAccess), "email", nil)
+				_, err := e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil)
 				wantAPIError(t, err, spec.Name, spec.Message)
 				var re *awshttp.ResponseError
 				if !errors.As(err, &re) {
@@ -158,7 +159,7 @@ func TestNoLimitsSwitchesOffFaultsAndQuotas(t *testing.T) {
 		c.Delivery.Email.DailyLimit = ptr(1)
 		c.Latency = LatencyConfig{P50: 50 * 1e6, P99: 100 * 1e6}
 	}, WithNoLimits())
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	for i := range 20 {
 		if _, err := e.guavc(tok, "email", nil); err != nil {
 			t.Fatalf("call %d: %v", i, err)
@@ -168,7 +169,7 @@ func TestNoLimitsSwitchesOffFaultsAndQuotas(t *testing.T) {
 		t.Fatalf("latency model slept %v with no limits", s)
 	}
 	// The signature is still checked.
-	_, err := e.guavc(e.mint("alice", KindHS256), "email", nil)
+	_, err := e.guavc(e.mint("alice", sidedoor.KindHS256), "email", nil)
 	wantAPIError(t, err, cognito.ErrNotAuthorized, cognito.MsgInvalidAccessToken)
 }
 

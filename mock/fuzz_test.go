@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/internal/jws"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // FuzzDecodeGUAVC checks the request decoder never panics and agrees with
@@ -86,7 +87,7 @@ func FuzzParseAccessToken(f *testing.F) {
 		}
 		fuzzEnv.srv = srv
 		fuzzEnv.minted = map[string]bool{}
-		for _, k := range TokenKinds() {
+		for _, k := range sidedoor.Kinds() {
 			tok, _, _ := srv.MintToken("", "", "alice", k)
 			fuzzEnv.minted[tok] = true
 		}

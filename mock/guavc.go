@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // getUserAttributeVerificationCode answers GUAVC. The order of checks is
@@ -63,7 +64,7 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 		return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
 	}
 	// 10 custom-message trigger.
-	d := Delivery{Time: c.now, PoolID: p.id, Username: u.username, Attribute: attr, Medium: medium, Destination: dest}
+	d := sidedoor.Delivery{Time: c.now, PoolID: p.id, Username: u.username, Attribute: attr, Medium: medium, Destination: dest}
 	if e := s.runTrigger(c, p, &d, req.in.ClientMetadata); e != nil {
 		return s.fail(c, e)
 	}
@@ -85,7 +86,7 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 }
 
 // runTrigger simulates the CustomMessage_VerifyUserAttribute invocation.
-func (s *Server) runTrigger(c *call, p *pool, d *Delivery, md map[string]string) *cognito.Error {
+func (s *Server) runTrigger(c *call, p *pool, d *sidedoor.Delivery, md map[string]string) *cognito.Error {
 	t := &p.cfg.CustomMessageTrigger
 	if !t.Enabled {
 		return nil

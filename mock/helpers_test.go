@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // clock is an injected clock tests advance by hand.
@@ -60,7 +61,7 @@ type env struct {
 	c      *cip.Client
 	clock  *clock
 	sleeps *sleeps
-	info   Info
+	info   sidedoor.Info
 }
 
 const testPassword = "Passw0rd!"

@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // TestHostileInput sends what no SDK would and expects a clean AWS error
 // (never a 5xx, a panic or a hang) with a request id.
 func TestHostileInput(t *testing.T) {
 	e := newEnv(t, nil)
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	guavc := cognito.Target(cognito.OpGetUserAttributeVerificationCode)
 	deep := strings.Repeat(`{"a":`, 10000) + "1" + strings.Repeat("}", 10000)
 	huge := `{"AccessToken":"` + tok + `","AttributeName":"email","ClientMetadata":{"k":"` + strings.Repeat("x", MaxBodyBytes) + `"}}`

@@ -1,27 +1,19 @@
 package mock
 
-import "github.com/cogload/cogload/domain"
-
-// Info is the contract `cogload mock` prints on its first stdout line and
-// GET /_mock/info returns.
-type Info struct {
-	Endpoint   string `json:"endpoint"`
-	Region     string `json:"region"`
-	UserPoolID string `json:"userPoolId"`
-	ClientID   string `json:"clientId"`
-	// Users are working users of the default pool; the first one has an
-	// email address.
-	Users []domain.Credential `json:"users"`
-}
+import (
+	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/mock/sidedoor"
+)
 
 // sampleUsers is how many users Info lists.
 const sampleUsers = 5
 
-// Info describes the default pool for scripts; endpoint is the base URL
-// the caller serves the Server on.
-func (s *Server) Info(endpoint string) Info {
+// Info describes the default pool for scripts (the contract `cogload mock`
+// prints and GET /_mock/info answers); endpoint is the base URL the caller
+// serves the Server on.
+func (s *Server) Info(endpoint string) sidedoor.Info {
 	p := s.def
-	info := Info{Endpoint: endpoint, Region: p.region, UserPoolID: p.id, Users: []domain.Credential{}}
+	info := sidedoor.Info{Endpoint: endpoint, Region: p.region, UserPoolID: p.id, Users: []domain.Credential{}}
 	if c := p.firstClient(); c != nil {
 		info.ClientID = c.id
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 func TestInfoJSONContract(t *testing.T) {
@@ -49,16 +50,16 @@ func TestSeedMakesCodesDeterministic(t *testing.T) {
 func TestOutboxIsBounded(t *testing.T) {
 	o := newOutbox(3)
 	for i := range 5 {
-		o.add(Delivery{Code: string(rune('a' + i))})
+		o.add(sidedoor.Delivery{Code: string(rune('a' + i))})
 	}
 	got := ""
-	for _, d := range o.list(func(*Delivery) bool { return true }, 0) {
+	for _, d := range o.list(func(*sidedoor.Delivery) bool { return true }, 0) {
 		got += d.Code
 	}
 	if got != "cde" {
 		t.Fatalf("outbox = %q, want the newest three oldest first (cde)", got)
 	}
-	if l := o.list(func(*Delivery) bool { return true }, 2); len(l) != 2 || l[0].Code != "d" {
+	if l := o.list(func(*sidedoor.Delivery) bool { return true }, 2); len(l) != 2 || l[0].Code != "d" {
 		t.Fatalf("limit 2 = %+v", l)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // TestQuotasWithClock walks each limit over its boundary and back with the
@@ -12,7 +13,7 @@ import (
 func TestQuotasWithClock(t *testing.T) {
 	t.Run("category", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.Quotas.RPS, c.Quotas.Burst = ptr(2.0), ptr(2) })
-		a, b := e.mint("alice", KindAccess), e.mint("bob", KindAccess)
+		a, b := e.mint("alice", sidedoor.KindAccess), e.mint("bob", sidedoor.KindAccess)
 		for _, tok := range []string{a, b} {
 			if _, err := e.guavc(tok, "email", nil); err != nil {
 				t.Fatal(err)
@@ -27,7 +28,7 @@ func TestQuotasWithClock(t *testing.T) {
 	})
 	t.Run("codes per hour", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.Delivery.Email.SendingAccount = SendingDeveloper })
-		a := e.mint("alice", KindAccess)
+		a := e.mint("alice", sidedoor.KindAccess)
 		for i := range DefaultCodesPerUserPerHour {
 			if _, err := e.guavc(a, "email", nil); err != nil {
 				t.Fatalf("call %d: %v", i+1, err)
@@ -37,17 +38,17 @@ func TestQuotasWithClock(t *testing.T) {
 		_, err := e.guavc(a, "phone_number", nil)
 		wantAPIError(t, err, cognito.ErrLimitExceeded, cognito.MsgAttemptLimit)
 		// Another user is not affected.
-		if _, err := e.guavc(e.mint("bob", KindAccess), "email", nil); err != nil {
+		if _, err := e.guavc(e.mint("bob", sidedoor.KindAccess), "email", nil); err != nil {
 			t.Fatalf("bob: %v", err)
 		}
 		e.clock.Advance(time.Hour)
-		if _, err := e.guavc(e.mint("alice", KindAccess), "email", nil); err != nil {
+		if _, err := e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil); err != nil {
 			t.Fatalf("an hour later: %v", err)
 		}
 	})
 	t.Run("daily email resets at midnight UTC", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.Delivery.Email.DailyLimit = ptr(2); c.Quotas.CodesPerUserPerHour = ptr(0) })
-		a := e.mint("alice", KindAccess)
+		a := e.mint("alice", sidedoor.KindAccess)
 		for range 2 {
 			if _, err := e.guavc(a, "email", nil); err != nil {
 				t.Fatal(err)
@@ -61,7 +62,7 @@ func TestQuotasWithClock(t *testing.T) {
 			t.Fatalf("sms: %v", err)
 		}
 		e.clock.Advance(12 * time.Hour) // 12:00 + 12h crosses midnight
-		if _, err := e.guavc(e.mint("alice", KindAccess), "email", nil); err != nil {
+		if _, err := e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil); err != nil {
 			t.Fatalf("next day: %v", err)
 		}
 	})
@@ -70,7 +71,7 @@ func TestQuotasWithClock(t *testing.T) {
 			c.Quotas.RPS, c.Quotas.PerUserRPS, c.Quotas.CodesPerUserPerHour = ptr(0.0), ptr(0.0), ptr(0)
 			c.Delivery.Email.DailyLimit = ptr(0)
 		})
-		a := e.mint("alice", KindAccess)
+		a := e.mint("alice", sidedoor.KindAccess)
 		for i := range 100 {
 			if _, err := e.guavc(a, "email", nil); err != nil {
 				t.Fatalf("call %d: %v", i, err)
@@ -85,7 +86,7 @@ func TestLatencyAndTriggerUseInjectedSleep(t *testing.T) {
 		c.CustomMessageTrigger = TriggerConfig{Enabled: true, Latency: LatencyConfig{P50: 7 * time.Millisecond, P99: 7 * time.Millisecond}}
 		c.Delivery.Email.SendingAccount = SendingDeveloper
 	})
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	if _, err := e.guavc(tok, "email", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func TestTriggerSeesClientMetadataVerbatim(t *testing.T) {
 		c.CustomMessageTrigger = TriggerConfig{Enabled: true}
 		c.Delivery.Email.SendingAccount = SendingDeveloper
 	})
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	for _, md := range []map[string]string{nil, {}, {"k": "v"}} {
 		if _, err := e.guavc(tok, "email", md); err != nil {
 			t.Fatal(err)

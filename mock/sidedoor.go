@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/cogload/cogload/internal/jws"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // sideDoors serves everything that is not the API: health, metrics, JWKS
@@ -19,18 +20,18 @@ func (s *Server) sideDoors() *http.ServeMux {
 	})
 	m.Handle("GET /metrics", s.metrics.handler)
 	m.HandleFunc("GET /{poolId}/.well-known/jwks.json", s.serveJWKS)
-	m.HandleFunc("GET /_mock/info", func(w http.ResponseWriter, r *http.Request) {
+	m.HandleFunc("GET "+sidedoor.PathInfo, func(w http.ResponseWriter, r *http.Request) {
 		writeSide(w, http.StatusOK, s.Info("http://"+r.Host))
 	})
-	m.HandleFunc("GET /_mock/outbox", s.serveOutbox)
-	m.HandleFunc("DELETE /_mock/outbox", func(w http.ResponseWriter, _ *http.Request) {
+	m.HandleFunc("GET "+sidedoor.PathOutbox, s.serveOutbox)
+	m.HandleFunc("DELETE "+sidedoor.PathOutbox, func(w http.ResponseWriter, _ *http.Request) {
 		s.outbox.clear()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	m.HandleFunc("POST /_mock/tokens", s.serveMintToken)
-	m.HandleFunc("GET /_mock/users/{username}", s.serveGetUser)
-	m.HandleFunc("POST /_mock/users/{username}", s.serveSetUser)
-	m.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
+	m.HandleFunc("POST "+sidedoor.PathTokens, s.serveMintToken)
+	m.HandleFunc("GET "+sidedoor.PathUsers+"{username}", s.serveGetUser)
+	m.HandleFunc("POST "+sidedoor.PathUsers+"{username}", s.serveSetUser)
+	m.HandleFunc("POST "+sidedoor.PathReset, func(w http.ResponseWriter, _ *http.Request) {
 		s.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -60,7 +61,7 @@ func writeSide(w http.ResponseWriter, status int, v any) {
 }
 
 func sideError(w http.ResponseWriter, status int, msg string) {
-	writeSide(w, status, map[string]string{"error": msg})
+	writeSide(w, status, sidedoor.ErrorBody{Error: msg})
 }
 
 func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
@@ -84,15 +85,15 @@ func (s *Server) serveOutbox(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	list := s.outbox.list(func(d *Delivery) bool {
+	list := s.outbox.list(func(d *sidedoor.Delivery) bool {
 		return (username == "" || d.Username == username) && (attr == "" || d.Attribute == attr) && (poolID == "" || d.PoolID == poolID)
 	}, limit)
-	writeSide(w, http.StatusOK, map[string][]Delivery{"deliveries": list})
+	writeSide(w, http.StatusOK, sidedoor.Outbox{Deliveries: list})
 }
 
 // Outbox returns the recorded deliveries, oldest first.
-func (s *Server) Outbox() []Delivery {
-	return s.outbox.list(func(*Delivery) bool { return true }, 0)
+func (s *Server) Outbox() []sidedoor.Delivery {
+	return s.outbox.list(func(*sidedoor.Delivery) bool { return true }, 0)
 }
 
 // sidePool picks the pool a side-door request names (default pool when
@@ -119,12 +120,7 @@ func decodeSide(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 func (s *Server) serveMintToken(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Username string `json:"username"`
-		Kind     string `json:"kind"`
-		PoolID   string `json:"poolId"`
-		ClientID string `json:"clientId"`
-	}
+	var in sidedoor.MintRequest
 	if !decodeSide(w, r, &in) {
 		return
 	}
@@ -133,10 +129,10 @@ func (s *Server) serveMintToken(w http.ResponseWriter, r *http.Request) {
 		sideError(w, status, msg)
 		return
 	}
-	writeSide(w, http.StatusOK, map[string]string{"token": tok})
+	writeSide(w, http.StatusOK, sidedoor.MintResponse{Token: tok})
 }
 
-// MintToken mints a token of kind (see TokenKinds; empty means access) for
+// MintToken mints a token of kind (see sidedoor.Kinds; empty means access) for
 // a user of the pool (empty: the default pool) through the pool's client
 // (empty: its first client). It reports an HTTP status and message on
 // failure.
@@ -157,7 +153,7 @@ func (s *Server) MintToken(poolID, clientID, username, kind string) (token strin
 		return "", http.StatusNotFound, "no such user"
 	}
 	if kind == "" {
-		kind = KindAccess
+		kind = sidedoor.KindAccess
 	}
 	now := s.now()
 	tok, ok := s.mintSpecial(kind, s.newSession(p, cl, u, now), now)
@@ -167,25 +163,14 @@ func (s *Server) MintToken(poolID, clientID, username, kind string) (token strin
 	return tok, http.StatusOK, ""
 }
 
-// userView is a user's state as the side door shows it (no password).
-type userView struct {
-	Username   string            `json:"username"`
-	Sub        string            `json:"sub"`
-	PoolID     string            `json:"poolId"`
-	Status     string            `json:"status"`
-	Enabled    bool              `json:"enabled"`
-	Deleted    bool              `json:"deleted"`
-	Attributes map[string]string `json:"attributes"`
-}
-
-func (s *Server) viewUser(p *pool, u *user) userView {
+func (s *Server) viewUser(p *pool, u *user) sidedoor.User {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	attrs := make(map[string]string, len(u.attrs))
 	for k, v := range u.attrs {
 		attrs[k] = v
 	}
-	return userView{Username: u.username, Sub: u.sub, PoolID: p.id, Status: u.status, Enabled: u.enabled, Deleted: u.deleted, Attributes: attrs}
+	return sidedoor.User{Username: u.username, Sub: u.sub, PoolID: p.id, Status: u.status, Enabled: u.enabled, Deleted: u.deleted, Attributes: attrs}
 }
 
 func (s *Server) serveGetUser(w http.ResponseWriter, r *http.Request) {
@@ -203,12 +188,7 @@ func (s *Server) serveGetUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveSetUser(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Status     *string           `json:"status"`
-		Enabled    *bool             `json:"enabled"`
-		Deleted    *bool             `json:"deleted"`
-		Attributes map[string]string `json:"attributes"`
-	}
+	var in sidedoor.UserUpdate
 	if !decodeSide(w, r, &in) {
 		return
 	}

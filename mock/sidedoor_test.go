@@ -12,6 +12,7 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/internal/jws"
+	"github.com/cogload/cogload/mock/sidedoor"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -58,7 +59,7 @@ func TestSideDoors(t *testing.T) {
 	if got := getBody(t, e.ts.URL+"/healthz"); got != "ok" {
 		t.Fatalf("healthz = %q", got)
 	}
-	var info Info
+	var info sidedoor.Info
 	if err := json.Unmarshal([]byte(getBody(t, e.ts.URL+"/_mock/info")), &info); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestSideDoors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var box struct{ Deliveries []Delivery }
+	var box struct{ Deliveries []sidedoor.Delivery }
 	_ = json.Unmarshal([]byte(getBody(t, e.ts.URL+"/_mock/outbox?username=bob&limit=2")), &box)
 	if len(box.Deliveries) != 2 || box.Deliveries[0].Medium != "EMAIL" || box.Deliveries[1].PoolID != info.UserPoolID {
 		t.Fatalf("outbox = %+v", box)

@@ -12,6 +12,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // verifyOK runs the full access-token check at the env's clock.
@@ -32,7 +33,7 @@ func TestSigCacheTamperedVariantsRejected(t *testing.T) {
 	if ref.sigs != nil {
 		t.Fatal("WithSignatureCache(false) left the cache on")
 	}
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	for range 2 { // the second call is served from the cache
 		if ce := verifyOK(e, tok); ce != nil {
 			t.Fatalf("genuine token: %v", ce)
@@ -60,8 +61,8 @@ func TestSigCacheTamperedVariantsRejected(t *testing.T) {
 	variants = append(variants,
 		tok[:len(tok)-1], tok+"A", tok+".", "."+tok, strings.TrimSuffix(tok, parts[2]),
 		parts[0]+"."+parts[1]+"."+parts[2][:len(parts[2])-4]+"AAAA",
-		e.mint("alice", KindAlgNone), e.mint("alice", KindHS256), e.mint("alice", KindUnknownKid),
-		parts[0]+"."+strings.Split(e.mint("bob", KindAccess), ".")[1]+"."+parts[2], // bob's claims, alice's signature
+		e.mint("alice", sidedoor.KindAlgNone), e.mint("alice", sidedoor.KindHS256), e.mint("alice", sidedoor.KindUnknownKid),
+		parts[0]+"."+strings.Split(e.mint("bob", sidedoor.KindAccess), ".")[1]+"."+parts[2], // bob's claims, alice's signature
 	)
 	rejected := 0
 	for _, v := range variants {
@@ -87,7 +88,7 @@ func TestSigCacheTamperedVariantsRejected(t *testing.T) {
 // injected clock passes its exp.
 func TestSigCacheExpiryStillChecked(t *testing.T) {
 	e := newEnv(t, nil)
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	if ce := verifyOK(e, tok); ce != nil {
 		t.Fatal(ce)
 	}
@@ -132,7 +133,7 @@ func TestSigCacheRevocationAndUserStateStillChecked(t *testing.T) {
 // set, after which older entries miss and tokens are verified again.
 func TestSigCacheInvalidatedWhenKeysChange(t *testing.T) {
 	e := newEnv(t, nil)
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	if ce := verifyOK(e, tok); ce != nil {
 		t.Fatal(ce)
 	}
@@ -194,7 +195,7 @@ func TestSigCacheConcurrent(t *testing.T) {
 	e.srv.sigs = newSigCache(sigCacheShards) // one entry per shard
 	var good []string
 	for _, u := range []string{"alice", "bob", "alice"} {
-		good = append(good, e.mint(u, KindAccess))
+		good = append(good, e.mint(u, sidedoor.KindAccess))
 	}
 	bad := good[0][:len(good[0])-10] + "AAAAAAAAAA"
 	var wg sync.WaitGroup

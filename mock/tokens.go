@@ -10,6 +10,7 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/internal/jws"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // accessClaims are the claims of a Cognito access token, in the order the
@@ -282,39 +283,21 @@ func hasScope(scopes, want string) bool {
 	return false
 }
 
-// Special token kinds the /_mock/tokens side door mints.
-const (
-	KindAccess      = "access"
-	KindExpired     = "expired"
-	KindWrongScope  = "wrong_scope"
-	KindOtherPool   = "other_pool"
-	KindOtherClient = "other_client"
-	KindIDToken     = "id_token"
-	KindUnknownKid  = "unknown_kid"
-	KindHS256       = "hs256"
-	KindAlgNone     = "alg_none"
-)
-
-// TokenKinds lists the kinds MintToken accepts.
-func TokenKinds() []string {
-	return []string{KindAccess, KindExpired, KindWrongScope, KindOtherPool, KindOtherClient, KindIDToken, KindUnknownKid, KindHS256, KindAlgNone}
-}
-
 // mintSpecial mints a token of kind for sess (a fresh session family).
 func (s *Server) mintSpecial(kind string, sess session, now time.Time) (string, bool) {
 	switch kind {
-	case KindAccess:
+	case sidedoor.KindAccess:
 		return s.mintAccess(sess, now, nil), true
-	case KindExpired:
+	case sidedoor.KindExpired:
 		past := now.Add(-sess.client.accessValidity - time.Minute)
 		return s.mintAccess(sess, past, nil), true
-	case KindWrongScope:
+	case sidedoor.KindWrongScope:
 		return s.mintAccess(sess, now, func(c *accessClaims) { c.Scope = "openid email" }), true
-	case KindOtherClient:
+	case sidedoor.KindOtherClient:
 		return s.mintAccess(sess, now, func(c *accessClaims) { c.ClientID = "0therc1ient0000000000000000" }), true
-	case KindIDToken:
+	case sidedoor.KindIDToken:
 		return s.mintID(sess, now), true
-	case KindOtherPool:
+	case sidedoor.KindOtherPool:
 		k, err := cachedKey("foreign")
 		if err != nil {
 			return "", false
@@ -323,18 +306,18 @@ func (s *Server) mintSpecial(kind string, sess session, now time.Time) (string, 
 		c := s.accessClaimsFor(sess, now)
 		c.Iss = foreign
 		return signRS256(k.priv, k.header, c), true
-	case KindUnknownKid:
+	case sidedoor.KindUnknownKid:
 		// Signed by the pool's key, but under a kid no JWKS lists.
 		h := jws.EncodeSegment(map[string]string{"kid": "unknown-" + s.uuid(), "alg": "RS256"})
 		return signRS256(sess.pool.accessKey.priv, h, s.accessClaimsFor(sess, now)), true
-	case KindHS256:
+	case sidedoor.KindHS256:
 		secret, err := jws.PublicKeyPEM(sess.pool.accessKey.pub)
 		if err != nil {
 			return "", false
 		}
 		tok, err := jws.HS256(s.mintAccess(sess, now, nil), secret)
 		return tok, err == nil
-	case KindAlgNone:
+	case sidedoor.KindAlgNone:
 		tok, err := jws.AlgNone(s.mintAccess(sess, now, nil))
 		return tok, err == nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/internal/golden"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // TestWireGolden pins the exact bytes of representative answers (status,
@@ -17,7 +18,7 @@ import (
 // checked for presence.
 func TestWireGolden(t *testing.T) {
 	e := newEnv(t, nil)
-	tok := e.mint("alice", KindAccess)
+	tok := e.mint("alice", sidedoor.KindAccess)
 	var out bytes.Buffer
 	for _, tc := range []struct{ name, op, body string }{
 		{"guavc email", cognito.OpGetUserAttributeVerificationCode, `{"AccessToken":"` + tok + `","AttributeName":"email","ClientMetadata":{}}`},
