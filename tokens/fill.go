@@ -14,6 +14,7 @@ import (
 
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/jws"
+	"github.com/cogload/cogload/mock/sidedoor"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -191,7 +192,7 @@ func (s *Set) mint(ctx context.Context, plan *scenarios.Plan, idx []int, needs [
 		jb := jobs[j]
 		tp := plan.TokenPools[jb.pool]
 		if tp.Kind == scenarios.KindExpired {
-			t, err := s.cli.mockToken(ctx, jb.cred.Username, "expired")
+			t, err := s.cli.mockToken(ctx, jb.cred.Username, sidedoor.KindExpired)
 			if err != nil {
 				return fmt.Errorf("pool %q: %w", tp.Name, err)
 			}

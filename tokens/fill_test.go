@@ -16,6 +16,7 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -312,8 +313,8 @@ func TestFillRetriesThrottledLogins(t *testing.T) {
 	users := fakeUsers(2)
 	f := newFake(users)
 	f.throttle = 3
-	defer func(d time.Duration) { backoffBase = d }(backoffBase)
-	backoffBase = time.Millisecond
+	defer func(b idpclient.Backoff) { loginBackoff = b }(loginBackoff)
+	loginBackoff.Base = time.Millisecond
 	env := testEnv(t, f, users, &logSink{})
 	env.Concurrency = 1
 	plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{mintPool("v", scenarios.KindValid, 2)}}
@@ -325,6 +326,6 @@ func TestFillRetriesThrottledLogins(t *testing.T) {
 	f.throttle = 100
 	f.mu.Unlock()
 	if _, err := Fill(context.Background(), plan, env); err == nil || !strings.Contains(err.Error(), "TooManyRequestsException") {
-		t.Fatalf("err = %v, want the throttling error after %d attempts", err, mintAttempts)
+		t.Fatalf("err = %v, want the throttling error after %d attempts", err, loginBackoff.Attempts)
 	}
 }

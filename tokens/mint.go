@@ -1,119 +1,63 @@
 package tokens
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/aws/smithy-go"
-
-	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
-// authClient performs the logins behind minted pools through the real
-// aws-sdk-go-v2 client with retries off: a retry would hide the quota
-// behaviour being measured and double the InitiateAuth load.
+// authClient performs the logins behind minted pools (idpclient, retries
+// off: a retry would hide the quota behaviour being measured and double the
+// InitiateAuth load) and fetches the mock's special tokens.
 type authClient struct {
-	sdk      *cip.Client
-	http     *http.Client
-	endpoint string
+	idp      *idpclient.Client
+	doors    *sidedoor.Client
 	clientID string
 	now      func() time.Time
 }
 
 func newAuthClient(env *Env) *authClient {
-	opts := cip.Options{
-		Region:     env.Region,
-		HTTPClient: env.HTTPClient,
-		Retryer:    aws.NopRetryer{},
-	}
-	if env.Endpoint != "" {
-		opts.BaseEndpoint = aws.String(env.Endpoint)
-	}
 	return &authClient{
-		sdk:      cip.New(opts),
-		http:     env.HTTPClient,
-		endpoint: strings.TrimSuffix(env.Endpoint, "/"),
+		idp:      idpclient.New(idpclient.Config{Endpoint: env.Endpoint, Region: env.Region, HTTPClient: env.HTTPClient}),
+		doors:    sidedoor.New(env.Endpoint, env.HTTPClient),
 		clientID: env.ClientID,
 		now:      env.Now,
 	}
 }
 
-// mintAttempts bounds the tries of one login when the service throttles
-// (InitiateAuth has its own quota, 120/s by default). The SDK's retryer
-// stays off; this is the only retry, and only before the attack.
-const mintAttempts = 5
-
-// throttled reports whether err is the service's throttling answer.
-func throttled(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && cognito.IsThrottle(ae.ErrorCode())
-}
-
-// backoffBase is the first retry's wait (a variable for tests).
-var backoffBase = 100 * time.Millisecond
-
-// backoff waits before retry n (1, 2, ...) of a throttled call.
-func backoff(ctx context.Context, n int) error {
-	t := time.NewTimer(backoffBase << n)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+// loginBackoff rides out throttling of the logins before the attack
+// (InitiateAuth has its own quota, 120/s by default); a variable for tests.
+var loginBackoff = idpclient.Backoff{Attempts: 5, Base: 200 * time.Millisecond}
 
 // login runs InitiateAuth USER_PASSWORD_AUTH. Errors name the user, never
-// the password (the SDK's error text holds neither).
+// the password.
 func (c *authClient) login(ctx context.Context, cred domain.Credential) (*login, error) {
 	var (
 		issued time.Time
-		out    *cip.InitiateAuthOutput
-		err    error
+		tk     idpclient.Tokens
 	)
-	for n := range mintAttempts {
-		if n > 0 {
-			if berr := backoff(ctx, n); berr != nil {
-				break
-			}
-		}
+	err := loginBackoff.Do(ctx, func(ctx context.Context) error {
 		issued = c.now()
-		out, err = c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-			ClientId:       aws.String(c.clientID),
-			AuthFlow:       types.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": cred.Username, "PASSWORD": cred.Password},
-		})
-		if err == nil || !throttled(err) {
-			break
-		}
-	}
+		var err error
+		tk, err = c.idp.Login(ctx, c.clientID, cred)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("user %s: InitiateAuth: %w", cred.Username, err)
-	}
-	r := out.AuthenticationResult
-	if r == nil || aws.ToString(r.AccessToken) == "" {
-		return nil, fmt.Errorf("user %s: InitiateAuth answered challenge %q instead of tokens: set a permanent password for the user", cred.Username, out.ChallengeName)
+		return nil, err
 	}
 	return &login{
 		username:     cred.Username,
-		accessToken:  aws.ToString(r.AccessToken),
-		idToken:      aws.ToString(r.IdToken),
-		refreshToken: aws.ToString(r.RefreshToken),
+		accessToken:  tk.Access,
+		idToken:      tk.ID,
+		refreshToken: tk.Refresh,
 		issued:       issued,
-		expiresIn:    time.Duration(r.ExpiresIn) * time.Second,
+		expiresIn:    tk.ExpiresIn,
 	}, nil
 }
 
@@ -123,67 +67,37 @@ func (c *authClient) refresh(ctx context.Context, l *login) error {
 		return fmt.Errorf("user %s: no refresh token", l.username)
 	}
 	issued := c.now()
-	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId:       aws.String(c.clientID),
-		AuthFlow:       types.AuthFlowTypeRefreshTokenAuth,
-		AuthParameters: map[string]string{"REFRESH_TOKEN": l.refreshToken},
-	})
+	tk, err := c.idp.Refresh(ctx, c.clientID, l.refreshToken)
 	if err != nil {
 		return fmt.Errorf("user %s: refresh: %w", l.username, err)
 	}
-	r := out.AuthenticationResult
-	if r == nil || aws.ToString(r.AccessToken) == "" {
-		return fmt.Errorf("user %s: refresh answered no tokens", l.username)
+	l.accessToken = tk.Access
+	if tk.ID != "" {
+		l.idToken = tk.ID
 	}
-	l.accessToken = aws.ToString(r.AccessToken)
-	if t := aws.ToString(r.IdToken); t != "" {
-		l.idToken = t
-	}
-	if t := aws.ToString(r.RefreshToken); t != "" {
-		l.refreshToken = t // rotation enabled
+	if tk.Refresh != "" {
+		l.refreshToken = tk.Refresh // rotation enabled
 	}
 	l.issued = issued
-	l.expiresIn = time.Duration(r.ExpiresIn) * time.Second
+	l.expiresIn = tk.ExpiresIn
 	return nil
 }
 
 // signOut runs GlobalSignOut, which revokes every token of the user.
 func (c *authClient) signOut(ctx context.Context, username, accessToken string) error {
-	if _, err := c.sdk.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(accessToken)}); err != nil {
-		return fmt.Errorf("user %s: GlobalSignOut: %w", username, err)
+	if err := c.idp.GlobalSignOut(ctx, accessToken); err != nil {
+		return fmt.Errorf("user %s: %w", username, err)
 	}
 	return nil
 }
 
 // mockToken asks the mock's side door for a special token (e.g. expired).
 func (c *authClient) mockToken(ctx context.Context, username, kind string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"username": username, "kind": kind})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+"/_mock/tokens", bytes.NewReader(body))
-	if err != nil {
-		return "", fmt.Errorf("mock tokens: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
+	tok, err := c.doors.MintToken(ctx, sidedoor.MintRequest{Username: username, Kind: kind})
 	if err != nil {
 		return "", fmt.Errorf("user %s: mock %s token: %w", username, kind, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", fmt.Errorf("user %s: mock %s token: %w", username, kind, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		// The body of an error is the mock's message, never a token, but
-		// it is scrubbed anyway.
-		return "", fmt.Errorf("user %s: mock %s token: %s: %s", username, kind, resp.Status, tail(domain.Redact(string(data)), 200))
-	}
-	var out struct {
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal(data, &out); err != nil || out.Token == "" {
-		return "", fmt.Errorf("user %s: mock %s token: answer has no token", username, kind)
-	}
-	return out.Token, nil
+	return tok, nil
 }
 
 // parallel runs fn(0..n-1) with at most limit at once and returns the

@@ -8,12 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -44,8 +43,8 @@ func mockEnv(t *testing.T, logs *logSink) (Env, *mock.Server) {
 // getUser answers "ok" or the error type the mock gives a token.
 func getUser(t *testing.T, env Env, tok string) string {
 	t.Helper()
-	c := cip.New(cip.Options{Region: env.Region, BaseEndpoint: aws.String(env.Endpoint), HTTPClient: env.HTTPClient, Retryer: aws.NopRetryer{}})
-	_, err := c.GetUser(context.Background(), &cip.GetUserInput{AccessToken: aws.String(tok)})
+	c := idpclient.New(idpclient.Config{Endpoint: env.Endpoint, Region: env.Region, HTTPClient: env.HTTPClient})
+	_, err := c.GetUser(context.Background(), tok)
 	if err == nil {
 		return "ok"
 	}
