@@ -4,10 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/internal/jws"
 )
@@ -130,7 +126,7 @@ func authCases() []Case {
 				if err != nil {
 					return nil, err
 				}
-				if _, err := h.main.sdk.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(tk.Access)}); err != nil {
+				if err := h.main.idp.GlobalSignOut(ctx, tk.Access); err != nil {
 					return nil, fmt.Errorf("global sign-out: %w", err)
 				}
 				return h.main.guavc(ctx, tk.Access, "email", nil)
@@ -146,7 +142,7 @@ func authCases() []Case {
 				if err != nil {
 					return nil, err
 				}
-				if _, err := h.main.sdk.RevokeToken(ctx, &cip.RevokeTokenInput{Token: aws.String(tk.Refresh), ClientId: aws.String(h.main.pool.ClientID)}); err != nil {
+				if err := h.main.idp.RevokeToken(ctx, h.main.pool.ClientID, tk.Refresh); err != nil {
 					return nil, fmt.Errorf("revoke token: %w", err)
 				}
 				return h.main.guavc(ctx, tk.Access, "email", nil)
@@ -163,7 +159,7 @@ func authCases() []Case {
 				if err != nil {
 					return nil, err
 				}
-				if _, err := h.admin.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: aws.String(h.main.pool.UserPoolID), Username: aws.String(u.Username)}); err != nil {
+				if err := h.admin.AdminUserGlobalSignOut(ctx, h.main.pool.UserPoolID, u.Username); err != nil {
 					return nil, fmt.Errorf("admin global sign-out: %w", err)
 				}
 				return h.main.guavc(ctx, tk.Access, "email", nil)
@@ -179,18 +175,12 @@ func authCases() []Case {
 				if err != nil {
 					return nil, err
 				}
-				out, err := h.main.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-					ClientId: aws.String(h.main.pool.ClientID), AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
-					AuthParameters: map[string]string{"REFRESH_TOKEN": tk.Refresh},
-				})
+				fresh, err := h.main.idp.Refresh(ctx, h.main.pool.ClientID, tk.Refresh)
 				h.main.rec.take()
 				if err != nil {
 					return nil, fmt.Errorf("refresh: %w", err)
 				}
-				if out.AuthenticationResult == nil || out.AuthenticationResult.AccessToken == nil {
-					return nil, fmt.Errorf("refresh: no access token")
-				}
-				return h.main.guavc(ctx, *out.AuthenticationResult.AccessToken, "email", nil)
+				return h.main.guavc(ctx, fresh.Access, "email", nil)
 			},
 		},
 		{

@@ -7,9 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
 	"github.com/cogload/cogload/cognito"
 )
 
@@ -127,8 +124,7 @@ func burst(ctx context.Context, h *harness) (*Observation, error) {
 			// Each worker has its own client so recordings don't mix.
 			c := newPoolClient(h.main.endpoint, h.main.region, h.main.pool, h.hc)
 			for range work {
-				_, err := c.sdk.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: aws.String(tok), AttributeName: aws.String("name")})
-				o, oerr := c.observe(err)
+				o, oerr := c.guavc(ctx, tok, "name", nil)
 				mu.Lock()
 				sent++
 				switch {

@@ -5,33 +5,27 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // verify calls VerifyUserAttribute through the SDK.
 func (c *poolClient) verify(ctx context.Context, token, attr, code string) (*Observation, error) {
-	_, err := c.sdk.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: aws.String(token), AttributeName: aws.String(attr), Code: aws.String(code)})
-	return c.observe(err)
+	return c.observe(c.idp.VerifyUserAttribute(ctx, token, attr, code))
 }
 
 // attributeValue reads one attribute of the signed-in user with GetUser.
 func (c *poolClient) attributeValue(ctx context.Context, token, name string) (string, error) {
-	out, err := c.sdk.GetUser(ctx, &cip.GetUserInput{AccessToken: aws.String(token)})
+	u, err := c.idp.GetUser(ctx, token)
 	c.rec.take()
 	if err != nil {
 		return "", fmt.Errorf("get user: %w", err)
 	}
-	for _, a := range out.UserAttributes {
-		if aws.ToString(a.Name) == name {
-			return aws.ToString(a.Value), nil
-		}
-	}
-	return "", nil
+	v, _ := u.Attribute(name)
+	return v, nil
 }
 
 func wrongCode(code string) string {
@@ -187,7 +181,7 @@ func sdkCases() []Case {
 			Rule:     "a deleted user arrives as *types.UserNotFoundException",
 			Requests: "sign in; delete the user (side door); GUAVC; restore",
 			Expect:   Expect{ErrorType: cognito.ErrUserNotFound, Shape: "*types.UserNotFoundException", check: typed[*types.UserNotFoundException]("UserNotFoundException")},
-			run:      withState(userState{Deleted: boolp(true)}, userState{Status: "CONFIRMED", Enabled: boolp(true), Deleted: boolp(false)}),
+			run:      withState(sidedoor.UserUpdate{Deleted: boolp(true)}, sidedoor.UserUpdate{Status: strp("CONFIRMED"), Enabled: boolp(true), Deleted: boolp(false)}),
 		},
 		{
 			ID: "sdk.typed-code-delivery-failure", Area: AreaSDK, Source: src, Needs: []Need{NeedPool(RoleDeliveryFailure)},

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // failError ends a case as failed before its final request was judged
@@ -20,7 +18,7 @@ func failf(format string, args ...any) error { return &failError{fmt.Sprintf(for
 
 // withState signs a user in, changes their state, restores it after the
 // case, and sends GUAVC with the token from before the change.
-func withState(change userState, restore userState) func(ctx context.Context, h *harness) (*Observation, error) {
+func withState(change, restore sidedoor.UserUpdate) func(ctx context.Context, h *harness) (*Observation, error) {
 	return func(ctx context.Context, h *harness) (*Observation, error) {
 		u, tk, err := h.signedIn(ctx)
 		if err != nil {
@@ -34,10 +32,11 @@ func withState(change userState, restore userState) func(ctx context.Context, h 
 	}
 }
 
-func boolp(b bool) *bool { return &b }
+func boolp(b bool) *bool    { return &b }
+func strp(s string) *string { return &s }
 
 func userStateCases() []Case {
-	confirmed := userState{Status: "CONFIRMED", Enabled: boolp(true), Deleted: boolp(false)}
+	confirmed := sidedoor.UserUpdate{Status: strp("CONFIRMED"), Enabled: boolp(true), Deleted: boolp(false)}
 	return []Case{
 		{
 			ID: "user-state.disabled", Area: AreaUserState, Source: Source{FromDocs, "[M1] AdminDisableUser revokes tokens"},
@@ -53,18 +52,15 @@ func userStateCases() []Case {
 				}
 				if h.target.Has(CapMock) {
 					h.deferCleanup(func(ctx context.Context) error {
-						return h.main.setUser(ctx, u.Username, userState{Enabled: boolp(true)})
+						return h.main.setUser(ctx, u.Username, sidedoor.UserUpdate{Enabled: boolp(true)})
 					})
-					if err := h.main.setUser(ctx, u.Username, userState{Enabled: boolp(false)}); err != nil {
+					if err := h.main.setUser(ctx, u.Username, sidedoor.UserUpdate{Enabled: boolp(false)}); err != nil {
 						return nil, err
 					}
 				} else {
-					pool, name := aws.String(h.main.pool.UserPoolID), aws.String(u.Username)
-					h.deferCleanup(func(ctx context.Context) error {
-						_, err := h.admin.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: pool, Username: name})
-						return err
-					})
-					if _, err := h.admin.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: pool, Username: name}); err != nil {
+					pool := h.main.pool.UserPoolID
+					h.deferCleanup(func(ctx context.Context) error { return h.admin.AdminEnableUser(ctx, pool, u.Username) })
+					if err := h.admin.AdminDisableUser(ctx, pool, u.Username); err != nil {
 						return nil, fmt.Errorf("disable user: %w", err)
 					}
 				}
@@ -78,7 +74,7 @@ func userStateCases() []Case {
 			Needs:     []Need{NeedTokens, NeedMock},
 			Requests:  "sign in; set the user UNCONFIRMED (side door); GUAVC; restore",
 			Expect:    Expect{ErrorType: cognito.ErrUserNotConfirmed},
-			run:       withState(userState{Status: "UNCONFIRMED"}, confirmed),
+			run:       withState(sidedoor.UserUpdate{Status: strp("UNCONFIRMED")}, confirmed),
 		},
 		{
 			ID: "user-state.reset-required", Area: AreaUserState, Source: Source{FromModel, "[M1] PasswordResetRequiredException"},
@@ -87,7 +83,7 @@ func userStateCases() []Case {
 			Needs:     []Need{NeedTokens, NeedMock},
 			Requests:  "sign in; set the user RESET_REQUIRED (side door); GUAVC; restore",
 			Expect:    Expect{ErrorType: cognito.ErrPasswordResetRequired},
-			run:       withState(userState{Status: "RESET_REQUIRED"}, confirmed),
+			run:       withState(sidedoor.UserUpdate{Status: strp("RESET_REQUIRED")}, confirmed),
 		},
 		{
 			ID: "user-state.deleted", Area: AreaUserState, Source: Source{FromObserved, "[I13] User does not exist."},
@@ -96,7 +92,7 @@ func userStateCases() []Case {
 			Needs:     []Need{NeedTokens, NeedMock},
 			Requests:  "sign in; delete the user (side door); GUAVC; restore",
 			Expect:    Expect{ErrorType: cognito.ErrUserNotFound, Message: `^User does not exist\.?$`},
-			run:       withState(userState{Deleted: boolp(true)}, confirmed),
+			run:       withState(sidedoor.UserUpdate{Deleted: boolp(true)}, confirmed),
 		},
 	}
 }

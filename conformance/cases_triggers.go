@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 )
 
 // TriggerSourceGUAVC is the custom-message trigger source for a code the
@@ -53,28 +51,23 @@ func triggerSaw(md map[string]string) func(ctx context.Context, h *harness) (*Ob
 		if d.TriggerSource != TriggerSourceGUAVC {
 			return nil, failf("triggerSource %q, want %s", d.TriggerSource, TriggerSourceGUAVC)
 		}
-		if got := describeMetadata(d.ClientMetadata); got != describeMetadata(ptrOrNil(md)) || (md != nil && !reflect.DeepEqual(*d.ClientMetadata, md)) {
-			return nil, failf("trigger saw clientMetadata %s, want %s", got, describeMetadata(ptrOrNil(md)))
+		if got := describeMetadata(d.ClientMetadata); got != describeMetadata(md) || (md != nil && !reflect.DeepEqual(d.ClientMetadata, md)) {
+			return nil, failf("trigger saw clientMetadata %s, want %s", got, describeMetadata(md))
 		}
 		return o, nil
 	}
 }
 
-func ptrOrNil(m map[string]string) *map[string]string {
-	if m == nil {
-		return nil
-	}
-	return &m
-}
-
-func describeMetadata(m *map[string]string) string {
+// describeMetadata names what a trigger saw: decoded from the outbox, null
+// is a nil map and {} an empty one.
+func describeMetadata(m map[string]string) string {
 	switch {
 	case m == nil:
 		return "absent (null)"
-	case len(*m) == 0:
+	case len(m) == 0:
 		return "{}"
 	}
-	return fmt.Sprintf("%d entries", len(*m))
+	return fmt.Sprintf("%d entries", len(m))
 }
 
 func triggerCases() []Case {
@@ -123,12 +116,12 @@ func triggerCases() []Case {
 
 // verifyRoundTrip requests a code for attr, reads it from the outbox and
 // verifies it; it returns the code.
-func (h *harness) verifyRoundTrip(ctx context.Context, u domain.Credential, tk tokens, attr string) (string, error) {
+func (h *harness) verifyRoundTrip(ctx context.Context, u domain.Credential, tk idpclient.Tokens, attr string) (string, error) {
 	code, err := h.requestCode(ctx, u, tk, attr)
 	if err != nil {
 		return "", err
 	}
-	_, err = h.main.sdk.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: aws.String(tk.Access), AttributeName: aws.String(attr), Code: aws.String(code)})
+	err = h.main.idp.VerifyUserAttribute(ctx, tk.Access, attr, code)
 	h.main.rec.take()
 	if err != nil {
 		return "", failf("VerifyUserAttribute with the delivered code: %v", err)
@@ -137,7 +130,7 @@ func (h *harness) verifyRoundTrip(ctx context.Context, u domain.Credential, tk t
 }
 
 // requestCode calls GUAVC for attr and returns the newest delivered code.
-func (h *harness) requestCode(ctx context.Context, u domain.Credential, tk tokens, attr string) (string, error) {
+func (h *harness) requestCode(ctx context.Context, u domain.Credential, tk idpclient.Tokens, attr string) (string, error) {
 	o, err := h.main.guavc(ctx, tk.Access, attr, nil)
 	if err != nil {
 		return "", err

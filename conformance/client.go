@@ -8,17 +8,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // maxBody bounds what is kept of a response; answers are small JSON.
@@ -64,29 +62,25 @@ func (r *recorder) take() *wire {
 	return w
 }
 
-// poolClient drives one pool: the SDK client for the self-service
-// operations, raw HTTP for the wire cases, and the mock's side doors.
+// poolClient drives one pool: idpclient for the API (recording each
+// answer), raw HTTP for the wire cases, and the mock's side doors.
 type poolClient struct {
 	endpoint string
 	region   string
 	pool     Pool
 	hc       *http.Client
 	rec      *recorder
-	sdk      *cip.Client
+	idp      *idpclient.Client
+	doors    *sidedoor.Client
 }
 
 func newPoolClient(endpoint, region string, p Pool, hc *http.Client) *poolClient {
 	rec := &recorder{hc: hc}
-	if region == "" {
-		region = "us-east-1"
+	return &poolClient{
+		endpoint: endpoint, region: region, pool: p, hc: hc, rec: rec,
+		idp:   idpclient.New(idpclient.Config{Endpoint: endpoint, Region: region, HTTPClient: rec}),
+		doors: sidedoor.New(endpoint, hc),
 	}
-	sdk := cip.New(cip.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(endpoint),
-		Retryer:      aws.NopRetryer{},
-		HTTPClient:   rec,
-	})
-	return &poolClient{endpoint: endpoint, region: region, pool: p, hc: hc, rec: rec, sdk: sdk}
 }
 
 // Observation is what a case saw: the last response on the wire and, for
@@ -147,37 +141,25 @@ func (c *poolClient) observe(err error) (*Observation, error) {
 // guavc calls GetUserAttributeVerificationCode through the SDK. md nil
 // leaves ClientMetadata out; an empty non-nil map sends {}.
 func (c *poolClient) guavc(ctx context.Context, token, attr string, md map[string]string) (*Observation, error) {
-	_, err := c.sdk.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{
-		AccessToken: aws.String(token), AttributeName: aws.String(attr), ClientMetadata: md,
-	})
+	_, err := c.idp.GetUserAttributeVerificationCode(ctx, token, attr, md)
 	return c.observe(err)
 }
 
-// tokens is what a sign-in returned. It is never printed.
-type tokens struct {
-	Access, ID, Refresh string
-}
+// prepare rides out throttling of the calls that prepare a case or a
+// provisioned pool (sign-ins, admin calls, whose quotas the account's other
+// applications share); the requests a case checks are never retried.
+var prepare = idpclient.Backoff{}
 
-func (t tokens) String() string { return "tokens{redacted}" }
-
-// login signs u in with USER_PASSWORD_AUTH through clientID.
-func (c *poolClient) login(ctx context.Context, u domain.Credential) (tokens, error) {
-	out, err := c.sdk.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: aws.String(c.pool.ClientID),
-		AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{
-			"USERNAME": u.Username, "PASSWORD": u.Password,
-		},
+// login signs u in with USER_PASSWORD_AUTH through the pool's client.
+func (c *poolClient) login(ctx context.Context, u domain.Credential) (idpclient.Tokens, error) {
+	var tk idpclient.Tokens
+	err := prepare.Do(ctx, func(ctx context.Context) error {
+		var err error
+		tk, err = c.idp.Login(ctx, c.pool.ClientID, u)
+		return err
 	})
 	c.rec.take()
-	if err != nil {
-		return tokens{}, fmt.Errorf("sign in %s: %w", u.Username, err)
-	}
-	if out.AuthenticationResult == nil {
-		return tokens{}, fmt.Errorf("sign in %s: challenge %s instead of tokens", u.Username, out.ChallengeName)
-	}
-	r := out.AuthenticationResult
-	return tokens{Access: aws.ToString(r.AccessToken), ID: aws.ToString(r.IdToken), Refresh: aws.ToString(r.RefreshToken)}, nil
+	return tk, err
 }
 
 // raw sends one POST / with the given headers and body, bypassing the SDK.
@@ -218,100 +200,20 @@ func (c *poolClient) rawJSON(ctx context.Context, op string, v any) (*Observatio
 	return c.raw(ctx, op, nil, b)
 }
 
-// sideDoor calls one of the mock's /_mock/ endpoints and decodes the JSON
-// answer into out (when non-nil).
-func (c *poolClient) sideDoor(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("encode %s: %w", path, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.endpoint+path, body)
-	if err != nil {
-		return fmt.Errorf("build %s: %w", path, err)
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, clip(domain.Redact(string(b)), 200))
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("%s %s: decode: %w", method, path, err)
-		}
-	}
-	return nil
-}
-
-// delivery is one outbox entry of the mock.
-type delivery struct {
-	Username       string             `json:"username"`
-	Attribute      string             `json:"attribute"`
-	Medium         string             `json:"medium"`
-	Destination    string             `json:"destination"`
-	Code           string             `json:"code"`
-	ClientMetadata *map[string]string `json:"clientMetadata"`
-	TriggerSource  string             `json:"triggerSource"`
-	PoolID         string             `json:"poolId"`
-}
-
 // outbox returns the deliveries to username's attribute, oldest first.
-func (c *poolClient) outbox(ctx context.Context, username, attribute string) ([]delivery, error) {
-	q := url.Values{"username": {username}}
-	if attribute != "" {
-		q.Set("attribute", attribute)
-	}
-	var out struct {
-		Deliveries []delivery `json:"deliveries"`
-	}
-	if err := c.sideDoor(ctx, http.MethodGet, "/_mock/outbox?"+q.Encode(), nil, &out); err != nil {
-		return nil, err
-	}
-	return out.Deliveries, nil
+func (c *poolClient) outbox(ctx context.Context, username, attribute string) ([]sidedoor.Delivery, error) {
+	return c.doors.Outbox(ctx, sidedoor.OutboxQuery{Username: username, Attribute: attribute})
 }
 
 // mint asks the mock for a special token of kind for username.
 func (c *poolClient) mint(ctx context.Context, username, kind string) (string, error) {
-	var out struct {
-		Token string `json:"token"`
-	}
-	if err := c.sideDoor(ctx, http.MethodPost, "/_mock/tokens", map[string]string{"username": username, "kind": kind}, &out); err != nil {
-		return "", err
-	}
-	if out.Token == "" {
-		return "", fmt.Errorf("mint %s token: empty answer", kind)
-	}
-	return out.Token, nil
+	return c.doors.MintToken(ctx, sidedoor.MintRequest{Username: username, Kind: kind})
 }
 
-// userState is the mock's view of a user, as read and written through
-// /_mock/users/{username}.
-type userState struct {
-	Status     string            `json:"status,omitempty"`
-	Enabled    *bool             `json:"enabled,omitempty"`
-	Deleted    *bool             `json:"deleted,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
-}
-
-func (c *poolClient) setUser(ctx context.Context, username string, s userState) error {
-	return c.sideDoor(ctx, http.MethodPost, "/_mock/users/"+url.PathEscape(username), s, nil)
-}
-
-func (c *poolClient) reset(ctx context.Context) error {
-	return c.sideDoor(ctx, http.MethodPost, "/_mock/reset", nil, nil)
+// setUser changes a user of the pool through the mock's side door.
+func (c *poolClient) setUser(ctx context.Context, username string, u sidedoor.UserUpdate) error {
+	_, err := c.doors.SetUser(ctx, "", username, u)
+	return err
 }
 
 func clip(s string, n int) string {

@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // skipError ends a case as skipped: the target cannot provide what the case
@@ -28,7 +29,7 @@ type harness struct {
 	hc     *http.Client
 	main   *poolClient
 	roles  map[string]*poolClient
-	admin  *cip.Client
+	admin  *idpclient.Client
 	// cleanups run after the case, last first (restore user state, ...).
 	cleanups []func(context.Context) error
 	// picks counts how often each main-pool user was handed to a case, so
@@ -44,21 +45,9 @@ func newHarness(t *Target, hc *http.Client, creds aws.CredentialsProvider) *harn
 		h.mode = "observed"
 	}
 	h.main = newPoolClient(t.endpointURL(), t.Region, t.Pool, hc)
-	if creds == nil && t.Has(CapMock) {
-		// The mock accepts any SigV4 signature; the SDK still wants keys.
-		creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "AKIDCOGLOADMOCK", SecretAccessKey: "cogload-mock-secret", Source: "cogload mock"}, nil
-		})
-	}
-	if creds != nil {
-		region := t.Region
-		if region == "" {
-			region = "us-east-1"
-		}
-		h.admin = cip.New(cip.Options{
-			Region: region, BaseEndpoint: aws.String(t.endpointURL()), Retryer: aws.NopRetryer{},
-			HTTPClient: hc, Credentials: creds,
-		})
+	// The mock takes admin calls unsigned; the real service needs creds.
+	if creds != nil || t.Has(CapMock) {
+		h.admin = idpclient.New(idpclient.Config{Endpoint: t.endpointURL(), Region: t.Region, HTTPClient: hc, Credentials: creds})
 	}
 	return h
 }
@@ -191,14 +180,14 @@ func (h *harness) reserved() map[string]bool {
 }
 
 // signedIn picks a user with an email address and signs them in.
-func (h *harness) signedIn(ctx context.Context) (domain.Credential, tokens, error) {
+func (h *harness) signedIn(ctx context.Context) (domain.Credential, idpclient.Tokens, error) {
 	return h.signedInUser(ctx, false)
 }
 
-func (h *harness) signedInUser(ctx context.Context, fresh bool) (domain.Credential, tokens, error) {
+func (h *harness) signedInUser(ctx context.Context, fresh bool) (domain.Credential, idpclient.Tokens, error) {
 	u, err := h.pick("with an email address", hasEmail, fresh)
 	if err != nil {
-		return domain.Credential{}, tokens{}, err
+		return domain.Credential{}, idpclient.Tokens{}, err
 	}
 	tk, err := h.main.login(ctx, u)
 	return u, tk, err
@@ -272,9 +261,9 @@ func (h *harness) userFor(ctx context.Context, attr string, want bool) (domain.C
 		v = fillValues[attr]
 	}
 	h.deferCleanup(func(ctx context.Context) error {
-		return h.main.setUser(ctx, u.Username, userState{Attributes: map[string]string{attr: old}})
+		return h.main.setUser(ctx, u.Username, sidedoor.UserUpdate{Attributes: map[string]string{attr: old}})
 	})
-	if err := h.main.setUser(ctx, u.Username, userState{Attributes: map[string]string{attr: v}}); err != nil {
+	if err := h.main.setUser(ctx, u.Username, sidedoor.UserUpdate{Attributes: map[string]string{attr: v}}); err != nil {
 		return domain.Credential{}, err
 	}
 	setAttrOf(&u, attr, v)

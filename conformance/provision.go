@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 )
 
 // ProvisionOptions say where and how to create a temporary pool.
@@ -42,7 +42,7 @@ type Resource struct {
 type Provisioned struct {
 	Target  *Target
 	Created []Resource
-	client  *cip.Client
+	client  *idpclient.Client
 	logf    func(string, ...any)
 	poolID  string
 }
@@ -74,10 +74,6 @@ func Provision(ctx context.Context, o ProvisionOptions) (*Provisioned, error) {
 	if o.Region == "" && o.Endpoint == "" {
 		return nil, errors.New("provision: set a region or an endpoint")
 	}
-	region := o.Region
-	if region == "" {
-		region = "us-east-1"
-	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -88,11 +84,8 @@ func Provision(ctx context.Context, o ProvisionOptions) (*Provisioned, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	copts := cip.Options{Region: region, Retryer: aws.NopRetryer{}, HTTPClient: o.HTTPClient, Credentials: o.Credentials}
-	if o.Endpoint != "" {
-		copts.BaseEndpoint = aws.String(o.Endpoint)
-	}
-	p := &Provisioned{client: cip.New(copts), logf: logf}
+	c := idpclient.New(idpclient.Config{Endpoint: o.Endpoint, Region: o.Region, HTTPClient: o.HTTPClient, Credentials: o.Credentials})
+	p := &Provisioned{client: c, logf: logf}
 	if err := p.create(ctx, o); err != nil {
 		if cerr := p.Cleanup(context.WithoutCancel(ctx)); cerr != nil {
 			err = errors.Join(err, cerr)
@@ -104,30 +97,23 @@ func Provision(ctx context.Context, o ProvisionOptions) (*Provisioned, error) {
 
 func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
 	name := o.NamePrefix + randomHex(4)
-	pool, err := p.client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
-		PoolName:              aws.String(name),
-		AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: true},
+	err := prepare.Do(ctx, func(ctx context.Context) (err error) {
+		p.poolID, err = p.client.CreateUserPool(ctx, name)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("provision: create user pool: %w", err)
 	}
-	if pool.UserPool == nil || pool.UserPool.Id == nil {
-		return errors.New("provision: create user pool: no pool id in the answer")
-	}
-	p.poolID = *pool.UserPool.Id
 	p.Created = append(p.Created, Resource{"user-pool", p.poolID})
 	p.logf("created user-pool %s (%s)", p.poolID, name)
-	cl, err := p.client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(p.poolID), ClientName: aws.String("cogload-conform"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	var clientID string
+	err = prepare.Do(ctx, func(ctx context.Context) (err error) {
+		clientID, err = p.client.CreateUserPoolClient(ctx, p.poolID, "cogload-conform")
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("provision: create app client: %w", err)
 	}
-	if cl.UserPoolClient == nil || cl.UserPoolClient.ClientId == nil {
-		return errors.New("provision: create app client: no client id in the answer")
-	}
-	clientID := *cl.UserPoolClient.ClientId
 	p.Created = append(p.Created, Resource{"app-client", clientID})
 	p.logf("created app-client %s", clientID)
 	t := &Target{
@@ -147,26 +133,23 @@ func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
 }
 
 func (p *Provisioned) createUser(ctx context.Context, name, email, phone string) (domain.Credential, error) {
-	var attrs []types.AttributeType
+	var attrs []idpclient.Attribute
 	if email != "" {
-		attrs = append(attrs, types.AttributeType{Name: aws.String("email"), Value: aws.String(email)})
+		attrs = append(attrs, idpclient.Attribute{Name: cognito.AttributeEmail, Value: email})
 	}
 	if phone != "" {
-		attrs = append(attrs, types.AttributeType{Name: aws.String("phone_number"), Value: aws.String(phone)})
+		attrs = append(attrs, idpclient.Attribute{Name: cognito.AttributePhoneNumber, Value: phone})
 	}
-	_, err := p.client.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
-		UserPoolId: aws.String(p.poolID), Username: aws.String(name), UserAttributes: attrs,
-		MessageAction: types.MessageActionTypeSuppress, TemporaryPassword: aws.String(newPassword()),
-	})
-	if err != nil {
+	temporary := newPassword()
+	if err := prepare.Do(ctx, func(ctx context.Context) error {
+		return p.client.AdminCreateUser(ctx, p.poolID, name, temporary, attrs...)
+	}); err != nil {
 		return domain.Credential{}, fmt.Errorf("provision: create user %s: %w", name, err)
 	}
 	p.Created = append(p.Created, Resource{"user", name})
 	p.logf("created user %s", name)
 	pw := newPassword()
-	if _, err := p.client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
-		UserPoolId: aws.String(p.poolID), Username: aws.String(name), Password: aws.String(pw), Permanent: true,
-	}); err != nil {
+	if err := prepare.Do(ctx, func(ctx context.Context) error { return p.client.AdminSetUserPassword(ctx, p.poolID, name, pw) }); err != nil {
 		return domain.Credential{}, fmt.Errorf("provision: set the password of %s: %w", name, err)
 	}
 	return domain.Credential{Username: name, Password: pw, Email: email, PhoneNumber: phone}, nil
@@ -180,18 +163,18 @@ func (p *Provisioned) Cleanup(ctx context.Context) error {
 	var left []Resource
 	for i := len(p.Created) - 1; i >= 0; i-- {
 		r := p.Created[i]
-		var err error
-		switch r.Kind {
-		case "user":
-			_, err = p.client.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String(r.ID)})
-		case "app-client":
-			_, err = p.client.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(r.ID)})
-		case "user-pool":
-			_, err = p.client.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: aws.String(r.ID)})
-		}
-		var nf *types.ResourceNotFoundException
-		var unf *types.UserNotFoundException
-		if err != nil && !errors.As(err, &nf) && !errors.As(err, &unf) {
+		err := prepare.Do(ctx, func(ctx context.Context) error {
+			switch r.Kind {
+			case "user":
+				return p.client.AdminDeleteUser(ctx, p.poolID, r.ID)
+			case "app-client":
+				return p.client.DeleteUserPoolClient(ctx, p.poolID, r.ID)
+			case "user-pool":
+				return p.client.DeleteUserPool(ctx, r.ID)
+			}
+			return nil
+		})
+		if err != nil && !idpclient.NotFound(err) {
 			errs = append(errs, fmt.Errorf("remove %s %s: %w", r.Kind, r.ID, err))
 			left = append([]Resource{r}, left...)
 			continue

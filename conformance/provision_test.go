@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -70,15 +71,14 @@ func TestProvisionCreatesAndRemovesEverything(t *testing.T) {
 	if len(p.Created) != 0 {
 		t.Errorf("cleanup left %v", p.Created)
 	}
-	admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.URL), Retryer: aws.NopRetryer{}, Credentials: dummyCreds()})
+	admin := idpclient.New(idpclient.Config{Endpoint: ts.URL, Credentials: dummyCreds()})
 	for _, r := range created {
 		var err error
 		switch r.Kind {
 		case "user-pool":
-			_, err = admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(r.ID), ClientName: aws.String("probe")})
+			_, err = admin.CreateUserPoolClient(ctx, r.ID, "probe")
 		case "app-client":
-			_, err = admin.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(r.ID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-				AuthParameters: map[string]string{"USERNAME": "x", "PASSWORD": "y"}})
+			_, err = admin.Login(ctx, r.ID, domain.Credential{Username: "x", Password: "y"})
 		case "user":
 			continue // gone with the pool; checked through the pool above
 		}

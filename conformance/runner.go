@@ -165,7 +165,7 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 
 // resetAll resets the main pool and every role pool of the mock.
 func (h *harness) resetAll(ctx context.Context) error {
-	if err := h.main.reset(ctx); err != nil {
+	if err := h.main.doors.Reset(ctx); err != nil {
 		return err
 	}
 	for role := range h.target.Pools {
@@ -173,7 +173,7 @@ func (h *harness) resetAll(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := c.reset(ctx); err != nil {
+		if err := c.doors.Reset(ctx); err != nil {
 			return fmt.Errorf("pool %s: %w", role, err)
 		}
 	}
