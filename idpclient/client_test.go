@@ -18,15 +18,14 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
-	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock/sidedoor"
 )
 
 // env is the real mock behind httptest, reached through the SDK.
 type env struct {
 	t      *testing.T
-	srv    *mock.Server
-	ts     *httptest.Server
+	m      *mocktest.Mock
 	info   sidedoor.Info
 	client *idpclient.Client
 	doors  *sidedoor.Client
@@ -44,49 +43,33 @@ func adminOp(op string) bool {
 
 func newEnv(t *testing.T, cfg idpclient.Config) *env {
 	t.Helper()
-	pool, err := mock.Builtin("email-default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(pool, mock.WithNoLimits(), mock.WithSeed(5), mock.WithSleep(func(context.Context, time.Duration) {}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv}
-	e.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if op, ok := cognito.OperationFromTarget(r.Header.Get(cognito.HeaderTarget)); ok {
-			signed := strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ")
-			count := func(n, s *atomic.Int64) {
-				n.Add(1)
-				if signed {
-					s.Add(1)
+	e := &env{t: t}
+	e.m = mocktest.Start(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if op, ok := cognito.OperationFromTarget(r.Header.Get(cognito.HeaderTarget)); ok {
+				signed := strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ")
+				count := func(n, s *atomic.Int64) {
+					n.Add(1)
+					if signed {
+						s.Add(1)
+					}
+				}
+				count(&e.requests, &e.signed)
+				if adminOp(op) {
+					count(&e.admin, &e.signedAdmin)
 				}
 			}
-			count(&e.requests, &e.signed)
-			if adminOp(op) {
-				count(&e.admin, &e.signedAdmin)
-			}
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(e.ts.Close)
-	e.info = srv.Info(e.ts.URL)
-	cfg.Endpoint, cfg.Region, cfg.HTTPClient = e.ts.URL, e.info.Region, e.ts.Client()
+			next.ServeHTTP(w, r)
+		})
+	})
+	e.info = e.m.Info
+	cfg.Endpoint, cfg.Region, cfg.HTTPClient = e.m.URL, e.info.Region, e.m.HTTP
 	e.client = idpclient.New(cfg)
-	e.doors = sidedoor.New(e.ts.URL, e.ts.Client())
+	e.doors = sidedoor.New(e.m.URL, e.m.HTTP)
 	return e
 }
 
-func (e *env) user() domain.Credential {
-	e.t.Helper()
-	for _, u := range e.info.Users {
-		if u.Email != "" {
-			return u
-		}
-	}
-	e.t.Fatal("the mock lists no user with an email")
-	return domain.Credential{}
-}
+func (e *env) user() domain.Credential { return e.m.User(e.t) }
 
 func (e *env) login(u domain.Credential) idpclient.Tokens {
 	e.t.Helper()
@@ -392,7 +375,7 @@ func TestThrottledCallIsSentOnce(t *testing.T) {
 
 func TestConcurrentUse(t *testing.T) {
 	e := newEnv(t, idpclient.Config{})
-	users := e.srv.Credentials()
+	users := e.m.Server.Credentials()
 	var wg sync.WaitGroup
 	for _, u := range users[:min(len(users), 8)] {
 		wg.Go(func() {

@@ -48,14 +48,19 @@ func (e *Error) GoString() string {
 
 // Format sends every verb through Error or GoString, so no verb prints
 // Err's fields.
-func (e *Error) Format(f fmt.State, verb rune) {
+func (e *Error) Format(f fmt.State, verb rune) { format(f, verb, e.Error(), e.GoString()) }
+
+// format prints a value holding secrets: %#v as goString, %q as s quoted,
+// every other verb (%v, %+v, %s, %x, %d, ...) as s. Without it %+v or %x
+// would print the fields themselves.
+func format(f fmt.State, verb rune, s, goString string) {
 	switch {
 	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, e.GoString())
+		_, _ = io.WriteString(f, goString)
 	case verb == 'q':
-		fmt.Fprintf(f, "%q", e.Error())
+		fmt.Fprintf(f, "%q", s)
 	default:
-		_, _ = io.WriteString(f, e.Error())
+		_, _ = io.WriteString(f, s)
 	}
 }
 

@@ -3,7 +3,6 @@ package idpclient
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,17 +34,8 @@ func (t Tokens) GoString() string {
 }
 
 // Format sends every verb (%v, %+v, %#v, %s, %q, %x, ...) through String
-// or GoString; without it %x would print the tokens' bytes.
-func (t Tokens) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, t.GoString())
-	case verb == 'q':
-		fmt.Fprintf(f, "%q", t.String())
-	default:
-		_, _ = io.WriteString(f, t.String())
-	}
-}
+// or GoString.
+func (t Tokens) Format(f fmt.State, verb rune) { format(f, verb, t.String(), t.GoString()) }
 
 func mask(tok string) string {
 	if tok == "" {

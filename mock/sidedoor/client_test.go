@@ -8,14 +8,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
-	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock/sidedoor"
 )
 
@@ -23,34 +22,28 @@ import (
 // API client (the SDK, retries off) to cause deliveries and use tokens.
 type env struct {
 	t     *testing.T
-	ts    *httptest.Server
+	m     *mocktest.Mock
 	info  sidedoor.Info
 	doors *sidedoor.Client
 	api   *idpclient.Client
 }
 
 func newEnv(t *testing.T) *env {
-	t.Helper()
-	cfg, err := mock.Builtin("email-default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(cfg, mock.WithNoLimits(), mock.WithSeed(9), mock.WithSleep(func(context.Context, time.Duration) {}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &env{t: t, ts: ts, info: srv.Info(ts.URL), doors: sidedoor.New(ts.URL+"/", ts.Client()),
-		api: idpclient.New(idpclient.Config{Endpoint: ts.URL, HTTPClient: ts.Client()})}
+	m := mocktest.Start(t, nil)
+	// A trailing slash on the endpoint is tolerated.
+	return &env{t: t, m: m, info: m.Info, doors: sidedoor.New(m.URL+"/", m.HTTP),
+		api: idpclient.New(idpclient.Config{Endpoint: m.URL, HTTPClient: m.HTTP})}
 }
 
-func (e *env) user() domain.Credential {
+// login signs a user with an email address in.
+func (e *env) login() (domain.Credential, idpclient.Tokens) {
 	e.t.Helper()
-	if len(e.info.Users) == 0 || e.info.Users[0].Email == "" {
-		e.t.Fatalf("info lists no user with an email: %v", e.info.Users)
+	u := e.m.User(e.t)
+	tk, err := e.api.Login(context.Background(), e.info.ClientID, u)
+	if err != nil {
+		e.t.Fatal(err)
 	}
-	return e.info.Users[0]
+	return u, tk
 }
 
 func TestInfo(t *testing.T) {
@@ -89,11 +82,7 @@ func TestNotAMock(t *testing.T) {
 func TestOutbox(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	u := e.user()
-	tk, err := e.api.Login(ctx, e.info.ClientID, u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u, tk := e.login()
 	for range 3 {
 		if _, err := e.api.GetUserAttributeVerificationCode(ctx, tk.Access, cognito.AttributeEmail, map[string]string{}); err != nil {
 			t.Fatal(err)
@@ -137,7 +126,7 @@ func TestOutbox(t *testing.T) {
 func TestMintToken(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	u := e.user()
+	u := e.m.User(t)
 	tests := []struct {
 		kind    string
 		wantMsg string // the mock's answer to GUAVC with the token; "" for success
@@ -185,11 +174,7 @@ func TestMintToken(t *testing.T) {
 func TestUserState(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	u := e.user()
-	tk, err := e.api.Login(ctx, e.info.ClientID, u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u, tk := e.login()
 	got, err := e.doors.User(ctx, e.info.UserPoolID, u.Username)
 	if err != nil {
 		t.Fatal(err)
@@ -230,10 +215,7 @@ func TestUserState(t *testing.T) {
 func TestReset(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tk, err := e.api.Login(ctx, e.info.ClientID, e.user())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tk := e.login()
 	if _, err := e.api.GetUserAttributeVerificationCode(ctx, tk.Access, cognito.AttributeEmail, nil); err != nil {
 		t.Fatal(err)
 	}
