@@ -102,11 +102,14 @@
 //
 // # Side doors
 //
+// Package mock/sidedoor defines the paths and shapes of the /_mock/ doors
+// and a typed Client for them.
+//
 //	GET    /healthz                     200 "ok"
 //	GET    /metrics                     Prometheus (own registry): cogmock_requests_total{operation,outcome},
 //	                                    cogmock_request_duration_seconds{operation}
 //	GET    /{poolId}/.well-known/jwks.json
-//	GET    /_mock/info                  the Info JSON (endpoint from the Host header)
+//	GET    /_mock/info                  sidedoor.Info (endpoint from the Host header)
 //	GET    /_mock/outbox?username=&attribute=&poolId=&limit=
 //	                                    {"deliveries":[{time,poolId,username,attribute,medium,destination,
 //	                                    code,clientMetadata,triggerSource}]} oldest first; a bounded ring
