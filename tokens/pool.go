@@ -154,6 +154,7 @@ func (s *Set) Pool(i int) *Pool { return s.pools[i] }
 
 // Len returns the number of pools.
 func (s *Set) Len() int { return len(s.pools) }
+
 // Secrets calls fn with every token, ID token and refresh token the set
 // holds, so a caller can prove none of them was written anywhere (archive
 // scans in tests). It never logs them.
