@@ -27,8 +27,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 )
 
-// DefaultRegion is the region used when Config.Region is empty.
-const DefaultRegion = "us-east-1"
+// defaultRegion is the region used when Config.Region is empty.
+const defaultRegion = "us-east-1"
 
 // HTTPClient sends the requests. *http.Client is one; a wrapper that keeps
 // a copy of each response (the conformance suite's recorder) is another.
@@ -43,7 +43,7 @@ type Config struct {
 	// the SDK resolve Region's public endpoint.
 	Endpoint string
 	// Region picks the public endpoint and scopes SigV4 signatures
-	// (default DefaultRegion).
+	// (default us-east-1).
 	Region string
 	// HTTPClient sends every request (default: an *http.Client with a
 	// 30 s timeout).
@@ -67,7 +67,7 @@ func New(cfg Config) *Client {
 		Credentials: cfg.Credentials,
 	}
 	if opts.Region == "" {
-		opts.Region = DefaultRegion
+		opts.Region = defaultRegion
 	}
 	if cfg.Endpoint != "" {
 		opts.BaseEndpoint = aws.String(cfg.Endpoint)
