@@ -23,8 +23,9 @@ import (
 // padding (RFC 7515 §2).
 var Encoding = base64.RawURLEncoding
 
-// ErrMalformed reports a token that is not three dot-separated segments.
-var ErrMalformed = errors.New("token is not three dot-separated segments")
+// ErrMalformed reports a token with fewer than three dot-separated
+// segments.
+var ErrMalformed = errors.New("token has fewer than three dot-separated segments")
 
 // Split cuts a compact token at its first two dots into the header,
 // payload and signature segments, without decoding them (the results

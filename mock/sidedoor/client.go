@@ -15,20 +15,15 @@ import (
 	"github.com/cogload/cogload/domain"
 )
 
-// HTTPClient sends the requests; *http.Client is one.
-type HTTPClient interface {
-	Do(*http.Request) (*http.Response, error)
-}
-
 // Client calls the side doors of one mock. It is safe for concurrent use.
 type Client struct {
 	endpoint string
-	hc       HTTPClient
+	hc       *http.Client
 }
 
 // New returns a client for the mock served at endpoint (its base URL).
 // hc nil means an *http.Client with a 30 s timeout.
-func New(endpoint string, hc HTTPClient) *Client {
+func New(endpoint string, hc *http.Client) *Client {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
