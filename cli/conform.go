@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-
 	"github.com/cogload/cogload/conformance"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
@@ -96,7 +94,7 @@ Flags:`)
 	var target *conformance.Target
 	switch {
 	case *provision:
-		awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(regionOr(*region)))
+		awsCfg, err := stdio.awsConfig(ctx, regionOr(*region))
 		if err != nil {
 			return fmt.Errorf("load AWS configuration: %w", err)
 		}
@@ -134,7 +132,7 @@ Flags:`)
 			t.Region = *region
 		}
 		if t.Has(conformance.CapAdmin) {
-			awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(regionOr(t.Region)))
+			awsCfg, err := stdio.awsConfig(ctx, regionOr(t.Region))
 			if err != nil {
 				return fmt.Errorf("load AWS configuration for the admin capability: %w", err)
 			}

@@ -22,9 +22,13 @@ func conform(t *testing.T, args ...string) (code domain.ExitCode, stdout, stderr
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	code = Main(ctx, append([]string{"conform"}, args...), Stdio{Out: &out, Err: &errb})
+	code = Main(ctx, append([]string{"conform"}, args...), Stdio{Out: &out, Err: &errb, Env: testAWSEnv})
 	return code, out.String(), errb.String()
 }
+
+// testAWSEnv is the only AWS environment the commands under test see: the
+// machine's own credentials are never read.
+var testAWSEnv = []string{"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=test-secret", "AWS_EC2_METADATA_DISABLED=true"}
 
 func TestConformEmbeddedMockPasses(t *testing.T) {
 	junit := filepath.Join(t.TempDir(), "junit.xml")
@@ -126,11 +130,6 @@ func TestConformListJSON(t *testing.T) {
 // --provision against the mock: the pool, client and users it creates are
 // reported, used, and all removed when the run ends.
 func TestConformProvisionRemovesWhatItMade(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	srv, err := mock.New(nil, mock.WithSleep(func(context.Context, time.Duration) {}))
 	if err != nil {
 		t.Fatal(err)
@@ -197,11 +196,6 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 // An interrupt while provisioning (as the last user is being set up):
 // exit 130, and the pool, client and users made so far are gone.
 func TestConformProvisionInterrupted(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	srv, err := mock.New(nil, mock.WithSleep(func(context.Context, time.Duration) {}))
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +206,7 @@ func TestConformProvisionInterrupted(t *testing.T) {
 	defer cancel()
 	errw := &cancelOn{marker: "created user conform-both-8", cancel: cancel}
 	var out bytes.Buffer
-	code := Main(ctx, []string{"conform", "--provision", "--endpoint", ts.URL, "--region", "us-east-1"}, Stdio{Out: &out, Err: errw})
+	code := Main(ctx, []string{"conform", "--provision", "--endpoint", ts.URL, "--region", "us-east-1"}, Stdio{Out: &out, Err: errw, Env: testAWSEnv})
 	if code != domain.ExitInterrupted {
 		t.Fatalf("exit %d, want 130\n%s\n%s", code, out.String(), errw.buf.String())
 	}

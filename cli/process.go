@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cogload/cogload/internal/awsenv"
 	"golang.org/x/term"
 )
 
@@ -157,4 +160,11 @@ func (s Stdio) checkOutputs(paths map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// awsConfig is the AWS configuration (region, default credential chain)
+// that the injected environment describes; the process's own is never
+// read.
+func (s Stdio) awsConfig(ctx context.Context, region string) (aws.Config, error) {
+	return awsenv.Config(ctx, s.Getenv, region, s.HTTPClient)
 }
