@@ -9,7 +9,6 @@ import (
 
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/cogload/cogload/domain"
@@ -61,7 +60,7 @@ func (e *Env) defaults() {
 		e.Logf = func(string, ...any) {}
 	}
 	if e.Getenv == nil {
-		e.Getenv = os.Getenv
+		e.Getenv = func(string) string { return "" } // no environment unless injected
 	}
 }
 

@@ -57,7 +57,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	if err := pprof.StartCPUProfile(f); err != nil {
 		return 0, fmt.Errorf("start CPU profile: %w", err)
 	}
-	code := int(cli.Main(ctx, fs.Args(), cli.Stdio{In: os.Stdin, Out: stdout, Err: stderr, Env: os.Environ()}))
+	process := cli.Process()
+	process.Out, process.Err = stdout, stderr
+	code := int(cli.Main(ctx, fs.Args(), process))
 	pprof.StopCPUProfile()
 	if *memOut != "" {
 		m, err := os.Create(*memOut)
