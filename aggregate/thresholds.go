@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
@@ -274,18 +273,14 @@ func CompareOp(a float64, op string, b float64) bool {
 	return false
 }
 
-// formatMetric writes a threshold value in the metric's unit for people.
+// formatMetric writes a threshold value (latency in seconds) in the
+// metric's unit for people.
 func formatMetric(metric string, v float64) string {
 	m, _ := scenarios.LookupMetric(metric)
-	switch m.Unit {
-	case scenarios.UnitSeconds:
-		return textfmt.Ms(v * 1e3)
-	case scenarios.UnitRate:
-		return strconv.FormatFloat(v, 'f', 1, 64) + "/s"
-	case scenarios.UnitFraction:
-		return textfmt.Pct(v)
+	if m.Unit == scenarios.UnitSeconds {
+		v *= 1e3
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return textfmt.Value(m.Unit.TextUnit(), v)
 }
 
 // thresholdExpr rebuilds a readable expression when Expr is empty.

@@ -20,6 +20,20 @@ const (
 	UnitCount                      // a whole number
 )
 
+// TextUnit names the unit for internal/textfmt.Value: latency is shown in
+// milliseconds.
+func (u MetricUnit) TextUnit() string {
+	switch u {
+	case UnitSeconds:
+		return "ms"
+	case UnitFraction:
+		return "fraction"
+	case UnitRate:
+		return "req/s"
+	}
+	return "count"
+}
+
 // Metric is one number of a run that thresholds (`latency.p99 < 300ms`)
 // and comparison rules (`--fail-on 'latency.p99>+10%'`) name: one
 // vocabulary for both.
