@@ -35,7 +35,7 @@ var allowedImports = map[string][]string{
 	"compare":                {"aggregate", "internal/textfmt", "scenarios"},
 	"render":                 {"aggregate", "compare", "internal/junit", "internal/textfmt", "scenarios"},
 	"archive":                {"aggregate", "domain", "render", "scenarios"},
-	"s3archive":              {"archive"},
+	"s3archive":              {"archive", "internal/awsenv"},
 	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "mock", "scenarios", "tokens"},
 	"conformance":            {"cognito", "domain", "idpclient", "internal/junit", "internal/jws", "internal/textfmt", "mock/sidedoor"},
 	"cli":                    {"*"},

@@ -1,6 +1,7 @@
 package s3archive
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/cogload/cogload/archive"
+	"github.com/cogload/cogload/internal/awsenv"
 )
 
 // Store reads and writes archives in S3.
@@ -26,15 +28,22 @@ type Store struct {
 	client *s3.Client
 }
 
-// New returns a Store whose client is configured by Config from getenv.
-// AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) points it at an S3-compatible
-// store (MinIO, a local fake), addressed path-style.
+// DefaultRegion is the region when the environment names none.
+const DefaultRegion = "us-east-1"
+
+// New returns a Store whose client takes its region and credentials from
+// the environment getenv reads (the process's, injected), by the SDK's
+// default chain (internal/awsenv): the region is AWS_REGION, else
+// AWS_DEFAULT_REGION, else DefaultRegion. AWS_ENDPOINT_URL_S3 (or
+// AWS_ENDPOINT_URL) points it at an S3-compatible store (MinIO, a local
+// fake), addressed path-style.
 func New(ctx context.Context, getenv func(string) string) (*Store, error) {
-	cfg, err := Config(ctx, getenv)
+	env := awsenv.Env(getenv)
+	cfg, err := awsenv.Config(ctx, env, cmp.Or(env.Region(), DefaultRegion), nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("S3: %w", err)
 	}
-	endpoint := firstOf(getenv("AWS_ENDPOINT_URL_S3"), getenv("AWS_ENDPOINT_URL"))
+	endpoint := cmp.Or(getenv("AWS_ENDPOINT_URL_S3"), getenv("AWS_ENDPOINT_URL"))
 	return &Store{client: s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
