@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -188,4 +190,50 @@ func FuzzParseShard(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestResolvedHashIgnoresTheFolder: shards that read one scenario from
+// different folders (a checkout each) run one plan; overrides make
+// another.
+func TestResolvedHashIgnoresTheFolder(t *testing.T) {
+	t.Parallel()
+	body := []byte(`name: where
+target: {endpoint: {url: "http://127.0.0.1:9229", region: us-east-1, userPoolId: us-east-1_abc, clientId: abc}}
+tokenPools: [{name: valid, weight: 1, kind: valid, source: {mint: {users: users.csv}}}]
+attributes: [{name: email, weight: 1}]
+load: {stages: [{duration: 1s, rate: 5}]}
+`)
+	var hashes []string
+	for range 2 {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "where.yaml")
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("u,p\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := sc.Compile(CompileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.TokenPools[0].Source.Path != filepath.Join(dir, "users.csv") || !strings.Contains(string(p.Resolved), "users: users.csv") {
+			t.Fatalf("users file %s; resolved:\n%s", p.TokenPools[0].Source.Path, p.Resolved)
+		}
+		hashes = append(hashes, p.ResolvedHash())
+		faster, err := sc.Compile(CompileOptions{Rate: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if faster.ResolvedHash() == p.ResolvedHash() {
+			t.Error("--rate does not change the plan hash")
+		}
+	}
+	if hashes[0] != hashes[1] {
+		t.Errorf("one scenario in two folders: plan hashes %s and %s", hashes[0], hashes[1])
+	}
 }
