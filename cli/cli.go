@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -70,12 +71,24 @@ func checkOnly(ctx context.Context) bool { return ctx.Value(checkOnlyKey{}) != n
 // through stdio.Env), then the command returns before it sends, reads or
 // writes a run. Deployment files are tested with it.
 func Check(args []string, stdio Stdio) error {
-	stdio.defaults()
 	if len(args) == 0 || !checkable[args[0]] {
 		return fmt.Errorf("check: only %s command lines can be checked, got %q", strings.Join(slices.Sorted(maps.Keys(checkable)), ", "), strings.Join(args, " "))
 	}
+	// The flag package prints its complaints rather than returning them:
+	// keep them for the error.
+	var printed bytes.Buffer
+	if stdio.Err == nil {
+		stdio.Err = &printed
+	}
+	stdio.defaults()
 	ctx := context.WithValue(context.Background(), checkOnlyKey{}, true)
-	return commands[args[0]].run(ctx, args[1:], stdio)
+	err := commands[args[0]].run(ctx, args[1:], stdio)
+	var ee *domain.ExitError
+	if errors.As(err, &ee) && ee.Err == nil && printed.Len() > 0 {
+		msg, _, _ := strings.Cut(printed.String(), "\n")
+		return &domain.ExitError{Code: ee.Code, Err: errors.New(msg)}
+	}
+	return err
 }
 
 func exitCode(err error, stderr io.Writer) domain.ExitCode {
