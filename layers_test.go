@@ -43,6 +43,7 @@ var allowedImports = map[string][]string{
 	"bench/trivial":          nil,
 	"bench/cpuprofile":       {"cli"},
 	"examples":               nil,
+	"deploy":                 nil,
 }
 
 // reporting packages render and compare archives: they must not link the
