@@ -199,7 +199,9 @@ type buildError struct {
 	out string
 }
 
-func (e *buildError) Error() string { return "go build as the Dockerfile does: " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "go build as the Dockerfile does: " + e.err.Error() + "\n" + e.out
+}
 
 // TestImage: the image is one static binary as its entrypoint, run as a
 // non-root user, on a base with CA certificates and no shell; the binary
