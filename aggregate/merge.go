@@ -87,6 +87,12 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 	}
 	t.PlannedRequests, t.TargetRate = round2(t.PlannedRequests), round2(t.TargetRate)
 	t.SendWindowS = roundMs(t.LastRequest.Sub(t.FirstRequest).Seconds())
+	if !r.StartAt.IsZero() && !t.FirstRequest.IsZero() {
+		// Shards started together run the whole plan on one axis: judge
+		// the merged window against it, as for a single run, rather than
+		// add up windows that each started at the shard's first request.
+		t.PlannedRequests, t.TargetRate = plannedInWindow(out.Plan.schedule(), r.StartAt, t.FirstRequest, t.LastRequest)
+	}
 	for c, n := range cells {
 		c.Count = n
 		out.Counts = append(out.Counts, c)

@@ -217,6 +217,10 @@ func TestSimulatedJob(t *testing.T) {
 	if got+skipped != planned || float64(skipped) > 0.05*float64(planned) {
 		t.Errorf("merged: %d requests + %d skipped; the plan holds %d", got, skipped, planned)
 	}
+	mean := plan.TotalRequests() / plan.TotalDuration().Seconds()
+	if math.Abs(ms.Totals.PlannedRequests-float64(planned)) > 2 || math.Abs(ms.Totals.TargetRate-mean) > 0.03*mean {
+		t.Errorf("merged: planned %.2f requests at %.2f req/s; the plan: %d at %.2f req/s", ms.Totals.PlannedRequests, ms.Totals.TargetRate, planned, mean)
+	}
 	if !ms.Run.Start.Equal(startAt) || !ms.Run.StartAt.Equal(startAt) || len(ms.Run.Shards) != n {
 		t.Errorf("merged run starts %v (start_at %v) from shards %v; want %v", ms.Run.Start, ms.Run.StartAt, ms.Run.Shards, startAt)
 	}
