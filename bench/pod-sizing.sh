@@ -2,7 +2,8 @@
 # pod-sizing.sh — what one `cogload run` process (one shard, one pod) costs at a given
 # rate: CPU time per request, cores and peak memory, measured against a separate
 # `cogload mock --no-limits` on loopback with an endpoint target (tokens minted from the
-# mock's users over InitiateAuth, as a pod mints from users.csv). The Kubernetes Job's
+# mock's users over InitiateAuth, as a pod mints from users.csv; the simulation's
+# scenario, deploy/kubernetes/simulate/scenario.yaml, at one constant rate). The Kubernetes Job's
 # resource requests (deploy/kubernetes/load-job.yaml) are sized from its output.
 #
 # Usage: bench/pod-sizing.sh [--rates "250 500 1000"] [-d SECS] [--nice N] [--json FILE]
@@ -60,31 +61,9 @@ if [[ -z $cogload_bin ]]; then
 fi
 
 echo "== starting cogload mock --no-limits" >&2
-"${prio[@]}" "$cogload_bin" mock --no-limits --seed 1 --addr 127.0.0.1:0 >"$work/mock.out" 2>"$work/mock.err" &
-pids+=($!)
-for _ in $(seq 100); do [[ -s $work/mock.out ]] && break; sleep 0.1; done
-[[ -s $work/mock.out ]] || die "the mock printed no info line: $(tail -3 "$work/mock.err")"
-info=$(head -1 "$work/mock.out")
-jq -r '.users[] | "\(.username),\(.password)"' <<<"$info" >"$work/users.csv"
-cat >"$work/pod.yaml" <<EOF
-name: pod-sizing
-description: bench/pod-sizing.sh, one shard against cogload mock --no-limits
-target:
-  endpoint:
-    url: $(jq -r .endpoint <<<"$info")
-    region: $(jq -r .region <<<"$info")
-    userPoolId: $(jq -r .userPoolId <<<"$info")
-    clientId: $(jq -r .clientId <<<"$info")
-tokenPools:
-  - {name: valid, weight: 1, size: 100, kind: valid, checkout: sequential, source: {mint: {users: users.csv}}}
-attributes:
-  - {name: email, weight: 1}
-load:
-  seed: 1
-  timeout: 5s
-  stages:
-    - {name: steady, duration: 1s, rate: 1}
-EOF
+bench_mock "$cogload_bin" || die "the mock did not start"
+# The simulation's scenario; --rate and --duration make it one constant load.
+bench_mock_scenario "$here/../deploy/kubernetes/simulate/scenario.yaml" "$work/pod.yaml"
 
 results=()
 printf '\n%8s %9s %10s %9s %11s %7s %9s\n' "rate" "requests" "achieved" "p99" "cpu us/req" "cores" "peak RSS" >&2

@@ -80,24 +80,24 @@ func loadManifests(t *testing.T) manifests {
 
 func (m manifests) configMap(t *testing.T, name string) *corev1.ConfigMap {
 	t.Helper()
-	for _, cm := range m.configMaps {
-		if cm.Name == name {
-			return cm
-		}
-	}
-	t.Fatalf("no ConfigMap %s among the manifests", name)
-	return nil
+	return byName(t, "ConfigMap", name, m.configMaps)
 }
 
 func (m manifests) job(t *testing.T, name string) *batchv1.Job {
 	t.Helper()
-	for _, j := range m.jobs {
-		if j.Name == name {
-			return j
+	return byName(t, "Job", name, m.jobs)
+}
+
+func byName[T interface{ GetName() string }](t *testing.T, kind, name string, objs map[string]T) T {
+	t.Helper()
+	for _, o := range objs {
+		if o.GetName() == name {
+			return o
 		}
 	}
-	t.Fatalf("no Job %s among the manifests", name)
-	return nil
+	t.Fatalf("no %s %s among the manifests", kind, name)
+	var zero T
+	return zero
 }
 
 // usersSecret stands in for the cogload-users Secret, which is made from

@@ -24,27 +24,17 @@ import (
 	"github.com/cogload/cogload/scenarios"
 )
 
-// simScenario is what the scenario ConfigMap holds for the simulation:
-// the mock on loopback, a ramp, steps and a constant stage, 224 requests
-// in 7 s in all.
-func simScenario(info mock.Info) string {
-	return fmt.Sprintf(`name: simulated-job
-target:
-  endpoint: {url: %s, region: %s, userPoolId: %s, clientId: %s}
-tokenPools:
-  - {name: valid, weight: 1, kind: valid, checkout: sequential, size: 8, source: {mint: {users: users.csv}}}
-attributes:
-  - {name: email, weight: 1}
-load:
-  seed: 1
-  timeout: 5s
-  stages:
-    - {name: rampup, duration: 2s, ramp: {from: 4, to: 40}}
-    - {name: steps, duration: 3s, steps: {from: 20, to: 60, step: 20, every: 1s}}
-    - {name: steady, duration: 2s, rate: 30}
-thresholds:
-  - violations == 0
-`, info.Endpoint, info.Region, info.UserPoolID, info.ClientID)
+// simScenario is what the scenario ConfigMap holds for the simulation
+// (kubernetes/simulate/scenario.yaml, shared with simulate.sh): the mock
+// on loopback, a ramp, steps and a constant stage.
+func simScenario(t *testing.T, info mock.Info) string {
+	t.Helper()
+	b, err := os.ReadFile("kubernetes/simulate/scenario.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.NewReplacer("MOCK_ENDPOINT", info.Endpoint, "MOCK_REGION", info.Region,
+		"MOCK_USER_POOL_ID", info.UserPoolID, "MOCK_CLIENT_ID", info.ClientID).Replace(string(b))
 }
 
 // startMock runs `cogload mock --no-limits` on a free loopback port until
@@ -92,7 +82,7 @@ func TestSimulatedJob(t *testing.T) {
 	fake := s3fake.Start(t)
 	info := startMock(t, bin)
 
-	scenario := simScenario(info)
+	scenario := simScenario(t, info)
 	m.configMap(t, "cogload-scenario").Data["scenario.yaml"] = scenario
 	startAt := time.Now().Add(6 * time.Second).Truncate(time.Second)
 	run := m.configMap(t, "cogload-run").Data

@@ -60,38 +60,13 @@ if [[ -z $cogload_bin ]]; then
 fi
 
 echo "== starting cogload mock --no-limits" >&2
-"$cogload_bin" mock --no-limits --seed 1 --addr 127.0.0.1:0 >"$work/mock.out" 2>"$work/mock.err" &
-pids+=($!)
-for _ in $(seq 100); do [[ -s $work/mock.out ]] && break; sleep 0.1; done
-[[ -s $work/mock.out ]] || die "the mock printed no info line: $(tail -3 "$work/mock.err")"
-info=$(head -1 "$work/mock.out")
+bench_mock "$cogload_bin" || die "the mock did not start"
 
 # What the pods see at /etc/cogload: the scenario (ConfigMap) and users.csv (Secret).
 etc=$work/etc-cogload
 mkdir -p "$etc"
-jq -r '.users[] | "\(.username),\(.password)"' <<<"$info" >"$etc/users.csv"
-cat >"$etc/scenario.yaml" <<EOF
-name: simulated-job
-target:
-  endpoint:
-    url: $(jq -r .endpoint <<<"$info")
-    region: $(jq -r .region <<<"$info")
-    userPoolId: $(jq -r .userPoolId <<<"$info")
-    clientId: $(jq -r .clientId <<<"$info")
-tokenPools:
-  - {name: valid, weight: 1, kind: valid, checkout: sequential, size: 8, source: {mint: {users: users.csv}}}
-attributes:
-  - {name: email, weight: 1}
-load:
-  seed: 1
-  timeout: 5s
-  stages:
-    - {name: rampup, duration: 2s, ramp: {from: 4, to: 40}}
-    - {name: steps, duration: 3s, steps: {from: 20, to: 60, step: 20, every: 1s}}
-    - {name: steady, duration: 2s, rate: 30}
-thresholds:
-  - violations == 0
-EOF
+cp "$work/users.csv" "$etc/users.csv"
+bench_mock_scenario "$here/simulate/scenario.yaml" "$etc/scenario.yaml"
 
 # The cogload-run ConfigMap.
 START_AT=$(date -u -d "+$lead sec" +%Y-%m-%dT%H:%M:%SZ)
