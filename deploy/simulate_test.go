@@ -19,7 +19,7 @@ import (
 	"github.com/cogload/cogload/aggregate"
 	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/internal/s3fake"
-	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/mock/sidedoor"
 	"github.com/cogload/cogload/s3archive"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -27,7 +27,7 @@ import (
 // simScenario is what the scenario ConfigMap holds for the simulation
 // (kubernetes/simulate/scenario.yaml, shared with simulate.sh): the mock
 // on loopback, a ramp, steps and a constant stage.
-func simScenario(t *testing.T, info mock.Info) string {
+func simScenario(t *testing.T, info sidedoor.Info) string {
 	t.Helper()
 	b, err := os.ReadFile("kubernetes/simulate/scenario.yaml")
 	if err != nil {
@@ -39,7 +39,7 @@ func simScenario(t *testing.T, info mock.Info) string {
 
 // startMock runs `cogload mock --no-limits` on a free loopback port until
 // the test ends and returns its contract line.
-func startMock(t *testing.T, bin string) mock.Info {
+func startMock(t *testing.T, bin string) sidedoor.Info {
 	t.Helper()
 	cmd := exec.Command(bin, "mock", "--no-limits", "--seed", "1", "--addr", "127.0.0.1:0")
 	cmd.Env = []string{}
@@ -57,7 +57,7 @@ func startMock(t *testing.T, bin string) mock.Info {
 		_ = cmd.Wait()
 	})
 	line, err := bufio.NewReader(out).ReadBytes('\n')
-	var info mock.Info
+	var info sidedoor.Info
 	if err != nil || json.Unmarshal(line, &info) != nil || info.Endpoint == "" {
 		t.Fatalf("cogload mock: no contract line (%v): %s", err, stderr.String())
 	}
