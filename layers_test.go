@@ -22,6 +22,7 @@ var allowedImports = map[string][]string{
 	"internal/mocktest":      {"domain", "mock", "mock/sidedoor"},
 	"internal/textfmt":       nil,
 	"internal/reportfixture": {"aggregate", "domain", "internal/textfmt", "scenarios"},
+	"internal/s3fake":        nil,
 	"mock/internal/latency":  nil,
 	"mock/internal/quota":    nil,
 	"mock/sidedoor":          {"domain"},
@@ -34,6 +35,7 @@ var allowedImports = map[string][]string{
 	"compare":                {"aggregate", "internal/textfmt", "scenarios"},
 	"render":                 {"aggregate", "compare", "internal/junit", "internal/textfmt", "scenarios"},
 	"archive":                {"aggregate", "domain", "render", "scenarios"},
+	"s3archive":              {"archive", "internal/awsenv"},
 	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "mock", "scenarios", "tokens"},
 	"conformance":            {"cognito", "domain", "idpclient", "internal/junit", "internal/jws", "internal/textfmt", "mock/sidedoor"},
 	"cli":                    {"*"},
@@ -41,6 +43,7 @@ var allowedImports = map[string][]string{
 	"bench/trivial":          nil,
 	"bench/cpuprofile":       {"cli"},
 	"examples":               nil,
+	"deploy":                 nil,
 }
 
 // reporting packages render and compare archives: they must not link the

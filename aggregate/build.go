@@ -3,6 +3,7 @@ package aggregate
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -66,18 +67,8 @@ func (a *Aggregator) Summary(meta RunMeta) (*Summary, error) {
 	t.PeakTargetRate = p.PeakRate()
 	if a.sent > 0 {
 		t.FirstRequest, t.LastRequest = a.first.UTC(), a.last.UTC()
-		window := a.last.Sub(a.first)
-		t.SendWindowS = roundMs(window.Seconds())
-		from := max(a.first.Sub(a.start), 0)
-		// +1: the request at the window's start is planned too.
-		t.PlannedRequests = round2(p.RequestsUpTo(from+window) - p.RequestsUpTo(from) + 1)
-		// The rate the schedule asked for over the part of the window it
-		// covers: a run that overran its schedule did not lower the target.
-		if scheduled := min(from+window, p.TotalDuration()) - from; scheduled > 0 {
-			t.TargetRate = round2((t.PlannedRequests - 1) / scheduled.Seconds())
-		} else {
-			t.TargetRate = p.RateAt(from)
-		}
+		t.SendWindowS = roundMs(a.last.Sub(a.first).Seconds())
+		t.PlannedRequests, t.TargetRate = plannedInWindow(p, a.start, a.first, a.last)
 	}
 
 	series := a.series.clone()
@@ -123,6 +114,36 @@ func sortCells(cells []CountCell) {
 			cmp.Compare(a.Outcome, b.Outcome), cmp.Compare(a.Verdict, b.Verdict))
 	})
 }
+
+// plannedInWindow is what the schedule of a run started at start planned
+// for its sending window, first to last request: the requests (the one at
+// the window's start included) and their rate over the part of the window
+// the schedule covers (a run that overran its schedule did not lower the
+// target).
+func plannedInWindow(p *scenarios.Plan, start, first, last time.Time) (planned, rate float64) {
+	window := last.Sub(first)
+	from := max(first.Sub(start), 0)
+	planned = round2(p.RequestsUpTo(from+window) - p.RequestsUpTo(from) + 1)
+	if scheduled := min(from+window, p.TotalDuration()) - from; scheduled > 0 {
+		return planned, round2((planned - 1) / scheduled.Seconds())
+	}
+	return planned, p.RateAt(from)
+}
+
+// schedule is the plan's load as a plan of stages alone: for a merge, the
+// whole run's (the shards' rates added up).
+func (pi PlanInfo) schedule() *scenarios.Plan {
+	p := &scenarios.Plan{}
+	for _, st := range pi.Stages {
+		p.Stages = append(p.Stages, scenarios.Stage{
+			Name: st.Name, Kind: scenarios.StageKind(st.Kind), Duration: seconds(st.DurationS),
+			From: st.From, To: st.To, Step: st.Step, Every: seconds(st.EveryS),
+		})
+	}
+	return p
+}
+
+func seconds(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }
 
 func planInfo(p *scenarios.Plan) PlanInfo {
 	pi := PlanInfo{TimeoutMs: float64(p.Timeout) / float64(time.Millisecond)}

@@ -22,6 +22,9 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 	}
 	base := sums[0]
 	for _, s := range sums[1:] {
+		if s.Run.PlanHash != "" && base.Run.PlanHash != "" && s.Run.PlanHash != base.Run.PlanHash {
+			return nil, fmt.Errorf("merge: plan hash %s differs from %s: not shards of one run", ShortHash(s.Run.PlanHash), ShortHash(base.Run.PlanHash))
+		}
 		if s.Run.ScenarioHash != base.Run.ScenarioHash {
 			return nil, fmt.Errorf("merge: scenario hash %s differs from %s: not shards of one run", ShortHash(s.Run.ScenarioHash), ShortHash(base.Run.ScenarioHash))
 		}
@@ -37,7 +40,7 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 
 	r := &out.Run
 	*r = base.Run
-	r.ID, r.Shard, r.Shards = "", "", nil
+	r.ID, r.Shard, r.ShardIndex, r.ShardCount, r.Shards = "", "", 0, 0, nil
 	for _, s := range sums {
 		label := s.Run.Shard
 		if label == "" {
@@ -84,6 +87,12 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 	}
 	t.PlannedRequests, t.TargetRate = round2(t.PlannedRequests), round2(t.TargetRate)
 	t.SendWindowS = roundMs(t.LastRequest.Sub(t.FirstRequest).Seconds())
+	if !r.StartAt.IsZero() && !t.FirstRequest.IsZero() {
+		// Shards started together run the whole plan on one axis: judge
+		// the merged window against it, as for a single run, rather than
+		// add up windows that each started at the shard's first request.
+		t.PlannedRequests, t.TargetRate = plannedInWindow(out.Plan.schedule(), r.StartAt, t.FirstRequest, t.LastRequest)
+	}
 	for c, n := range cells {
 		c.Count = n
 		out.Counts = append(out.Counts, c)

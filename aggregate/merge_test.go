@@ -1,6 +1,8 @@
 package aggregate_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +160,40 @@ func TestMergeRateSplitShards(t *testing.T) {
 	sums[1].Plan.Attributes = []string{"email", "other"}
 	if _, err := aggregate.MergeSummaries(sums...); err == nil || !strings.Contains(err.Error(), "plans differ") {
 		t.Errorf("different attributes: err = %v", err)
+	}
+}
+
+// TestV11ShardsStillReadAndMerge: summaries written before v1.2 (no plan
+// hash, shard as text only) read and merge; a plan hash that differs is
+// refused.
+func TestV11ShardsStillReadAndMerge(t *testing.T) {
+	t.Parallel()
+	var back []*aggregate.Summary
+	for _, shard := range []string{"1/2", "2/2"} {
+		s := reportfixture.Summary(t)
+		s.Schema, s.Run.Shard = "cogload.summary/v1.1", shard
+		var buf bytes.Buffer
+		if err := json.NewEncoder(&buf).Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "plan_hash") || strings.Contains(buf.String(), "start_at") {
+			t.Fatalf("a summary without them encodes the v1.2 fields: %s", buf.String()[:200])
+		}
+		r, err := aggregate.ReadSummary(&buf)
+		if err != nil {
+			t.Fatalf("a v1.1 summary no longer reads: %v", err)
+		}
+		back = append(back, r)
+	}
+	m, err := aggregate.MergeSummaries(back...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Schema != aggregate.Schema || m.Totals.Requests != 2*back[0].Totals.Requests {
+		t.Errorf("merged %s with %d requests", m.Schema, m.Totals.Requests)
+	}
+	back[0].Run.PlanHash, back[1].Run.PlanHash = strings.Repeat("a", 64), strings.Repeat("b", 64)
+	if _, err := aggregate.MergeSummaries(back...); err == nil || !strings.Contains(err.Error(), "plan hash") {
+		t.Errorf("different plan hashes merged: %v", err)
 	}
 }

@@ -300,8 +300,8 @@ func TestSchemaValidatorRejects(t *testing.T) {
 // TestSchemaInSyncWithStructs compares summary.schema.json with the Go
 // types by reflection: every struct reachable from Summary has a $defs
 // entry of the same name whose properties are exactly its JSON fields,
-// whose required list is exactly the fields without omitempty, and whose
-// property types match the Go kinds. Adding a field to Summary without
+// whose required list is exactly the fields without omitempty or
+// omitzero, and whose property types match the Go kinds. Adding a field to Summary without
 // documenting it in the schema fails here.
 func TestSchemaInSyncWithStructs(t *testing.T) {
 	t.Parallel()
@@ -427,7 +427,7 @@ func jsonFields(typ reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name: name, goName: f.Name, omitempty: strings.Contains(opts, "omitempty"), typ: f.Type})
+		out = append(out, jsonField{name: name, goName: f.Name, omitempty: strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero"), typ: f.Type})
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 
 // Schema is the version tag of summary.json. A reader refuses other
 // values rather than misreading them.
-const Schema = "cogload.summary/v1.1"
+const Schema = "cogload.summary/v1.2"
 
 // Summary is everything known about one run (or a merge of shards of one
 // run): the contents of summary.json and the input of every renderer,
@@ -63,10 +63,20 @@ type RunMeta struct {
 	// Pool is the pool-configuration label (mock) or the user pool id.
 	Pool string `json:"pool"`
 	Seed int64  `json:"seed"`
+	// PlanHash is the SHA-256 (hex) of the resolved scenario, command-line
+	// overrides included: the shards of one run share it (since v1.2).
+	PlanHash string `json:"plan_hash,omitempty"`
 	// Shard is "i/N" for one shard of a sharded run, "" otherwise.
 	Shard string `json:"shard,omitempty"`
+	// ShardIndex (1-based) and ShardCount are Shard as numbers (since
+	// v1.2; 0 for a whole run).
+	ShardIndex int `json:"shard_index,omitempty"`
+	ShardCount int `json:"shard_count,omitempty"`
 	// Shards lists the shards a merged summary was built from.
-	Shards      []string  `json:"shards,omitempty"`
+	Shards []string `json:"shards,omitempty"`
+	// StartAt is the instant the run was told to start sending at
+	// (--start-at), shared by the shards of one run (since v1.2).
+	StartAt     time.Time `json:"start_at,omitzero"`
 	Start       time.Time `json:"start"`
 	End         time.Time `json:"end"`
 	DurationS   float64   `json:"duration_s"`

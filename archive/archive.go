@@ -52,8 +52,11 @@ type ArchiveMeta struct {
 	Target string
 	// Pool is the pool-configuration label (or user pool id).
 	Pool  string
-	Shard string
-	Start time.Time
+	Shard scenarios.Shard
+	// StartAt is the instant the run waited for before sending
+	// (--start-at), zero when it started at once; Start equals it then.
+	StartAt time.Time
+	Start   time.Time
 	// ID is the archive's id; a random one when empty.
 	ID string
 }
@@ -193,7 +196,11 @@ func (w *ArchiveWriter) Finish(end RunEnd) (*aggregate.Summary, error) {
 	p := w.meta.Plan
 	meta := aggregate.RunMeta{
 		ID: w.meta.ID, ToolVersion: w.meta.ToolVersion, Target: w.meta.Target, Pool: w.meta.Pool,
-		Shard: w.meta.Shard, Start: w.meta.Start, End: end.End, Interrupted: end.Interrupted,
+		PlanHash: p.ResolvedHash(), Shard: w.meta.Shard.String(),
+		StartAt: w.meta.StartAt.UTC(), Start: w.meta.Start, End: end.End, Interrupted: end.Interrupted,
+	}
+	if w.meta.Shard.Sharded() {
+		meta.ShardIndex, meta.ShardCount = w.meta.Shard.Index, w.meta.Shard.Count
 	}
 	if end.Schedule != nil {
 		w.agg.SetSchedule(end.Schedule)

@@ -37,7 +37,14 @@ func resultFor(s domain.Sample) *vegeta.Result {
 // writeFixtureArchive records samples into a new archive under root.
 func writeFixtureArchive(t *testing.T, root string, p *scenarios.Plan, shard, id string, samples []domain.Sample, end RunEnd) (*ArchiveWriter, *aggregate.Summary) {
 	t.Helper()
-	w, err := NewArchive(root, ArchiveMeta{Plan: p, ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", Shard: shard, Start: reportfixture.Start, ID: id})
+	var sh scenarios.Shard
+	if shard != "" {
+		var err error
+		if sh, err = scenarios.ParseShard(shard, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := NewArchive(root, ArchiveMeta{Plan: p, ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", Shard: sh, Start: reportfixture.Start, ID: id})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,9 +18,20 @@ import (
 // summary.json are read: the summary holds everything a report needs, so
 // re-rendering never scans results.bin.
 type Archive struct {
-	Dir     string
+	Dir string
+	// Origin is where the archive was copied from when Dir is a local
+	// copy (an s3:// URL); messages name it rather than Dir.
+	Origin  string
 	Run     RunRecord
 	Summary *aggregate.Summary
+}
+
+// Name is how messages name the archive: its origin, or its folder.
+func (a *Archive) Name() string {
+	if a.Origin != "" {
+		return a.Origin
+	}
+	return a.Dir
 }
 
 // OpenArchive reads the archive in dir. dir may also name a file inside

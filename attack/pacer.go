@@ -51,6 +51,7 @@ type Pacer struct {
 	segs       []scenarios.Segment
 	base       []float64 // hits scheduled before each segment
 	total      float64
+	hits       uint64 // the hits the stage sends (Stage.Hits)
 	maxBacklog time.Duration
 	skipped    atomic.Uint64
 }
@@ -63,7 +64,7 @@ func NewPacer(st scenarios.Stage, maxBacklog time.Duration) *Pacer {
 	if maxBacklog <= 0 {
 		maxBacklog = DefaultMaxBacklog
 	}
-	p := &Pacer{stage: st, maxBacklog: maxBacklog, segs: st.Segments()}
+	p := &Pacer{stage: st, maxBacklog: maxBacklog, segs: st.Segments(), hits: st.Hits()}
 	for _, g := range p.segs {
 		p.base = append(p.base, p.total)
 		p.total += g.RequestsUpTo(g.Duration)
@@ -84,18 +85,18 @@ func (p *Pacer) Skipped() uint64 { return p.skipped.Load() }
 
 // Pace implements vegeta.Pacer. It is called from the attack's single
 // pacing goroutine with the hits dispatched so far. Hit n (from 0) is due
-// when the schedule's integral reaches n, so the first goes at once and a
-// stage of total hits T sends ceil(T) of them.
+// when the schedule's integral reaches n+Offset, so (with Offset 0) the
+// first goes at once and the stage sends Stage.Hits of them.
 func (p *Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	done := hits + p.skipped.Load()
 	// Past the end, hits still owed within the backlog are sent late
 	// rather than lost; the rest are skipped below.
-	if elapsed >= p.stage.Duration && float64(done) >= math.Ceil(p.total-1e-9) {
+	if done >= p.hits {
 		return 0, true
 	}
-	if behind := p.Expected(elapsed) - float64(done); behind > 0 {
+	if behind := p.Expected(elapsed) - p.stage.Offset - float64(done); behind > 0 {
 		if slack := p.stage.RateAt(elapsed)*p.maxBacklog.Seconds() + 1; behind > slack {
-			n := uint64(behind - slack)
+			n := min(uint64(behind-slack), p.hits-done)
 			p.skipped.Add(n)
 			done += n
 		}
@@ -114,9 +115,12 @@ func (p *Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 }
 
 // Due returns when hit n (counted from 0) of the stage is due; ok is false
-// when the stage ends first.
+// when the stage sends fewer hits.
 func (p *Pacer) Due(n uint64) (time.Duration, bool) {
-	x := float64(n)
+	if n >= p.hits {
+		return 0, false
+	}
+	x := float64(n) + p.stage.Offset
 	for i, g := range p.segs {
 		if x > p.base[i]+g.RequestsUpTo(g.Duration)+1e-9 {
 			continue
@@ -125,14 +129,12 @@ func (p *Pacer) Due(n uint64) (time.Duration, bool) {
 		if !ok {
 			continue
 		}
-		due := g.Start + at
-		// A hit due at the very end belongs to no stage.
-		if due > p.stage.Duration-time.Microsecond {
-			return 0, false
-		}
-		return due, true
+		// Rounding must not push a hit the stage sends past its end.
+		return min(g.Start+at, p.stage.Duration-time.Nanosecond), true
 	}
-	return 0, false
+	// Rounding at the very end of the schedule: the hit is the stage's
+	// last, due at its end.
+	return p.stage.Duration - time.Nanosecond, true
 }
 
 // Rate implements vegeta.Pacer.

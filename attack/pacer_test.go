@@ -3,6 +3,7 @@ package attack
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,5 +129,45 @@ func TestPacerImplementsVegeta(t *testing.T) {
 	var _ vegeta.Pacer = NewPacer(scenarios.Stage{}, 0)
 	if _, stop := NewPacer(scenarios.Stage{Duration: 0, From: 10}, 0).Pace(0, 0); !stop {
 		t.Error("an empty stage did not stop")
+	}
+}
+
+// TestShardedPacersInterleave: the pacers of N shards of a plan send, all
+// together, exactly the plan's hits at the plan's times: shard i sends
+// every N-th of them.
+func TestShardedPacersInterleave(t *testing.T) {
+	stages := []scenarios.Stage{
+		{Name: "ramp", Kind: scenarios.StageRamp, Duration: 3 * time.Second, From: 0, To: 41},
+		{Name: "steps", Kind: scenarios.StageSteps, Duration: 5 * time.Second, From: 7, To: 30, Step: 8, Every: 1500 * time.Millisecond},
+		{Name: "odd", Kind: scenarios.StageConstant, Duration: 2 * time.Second, From: 10.0 / 3, To: 10.0 / 3},
+	}
+	const n = 4
+	shards := make([]*scenarios.Plan, n)
+	for i := range shards {
+		p, err := scenarios.Shard{Index: i + 1, Count: n}.Apply(&scenarios.Plan{Stages: stages})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shards[i] = p
+	}
+	for k, st := range stages {
+		whole := simulate(t, NewPacer(st, 0), 0, 0)
+		var union []time.Duration
+		for i, p := range shards {
+			sent := simulate(t, NewPacer(p.Stages[k], 0), 0, 0)
+			if uint64(len(sent)) != p.Stages[k].Hits() {
+				t.Errorf("stage %s shard %d: sent %d, Hits says %d", st.Name, i+1, len(sent), p.Stages[k].Hits())
+			}
+			union = append(union, sent...)
+		}
+		slices.Sort(union)
+		if len(union) != len(whole) {
+			t.Fatalf("stage %s: the shards sent %d hits, the whole plan %d", st.Name, len(union), len(whole))
+		}
+		for j := range whole {
+			if d := union[j] - whole[j]; d < -time.Microsecond || d > time.Microsecond {
+				t.Fatalf("stage %s: hit %d at %v in the shards, %v in the plan", st.Name, j, union[j], whole[j])
+			}
+		}
 	}
 }

@@ -26,3 +26,24 @@ bench_cleanup() {
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$work"
 }
+
+# bench_mock BIN starts `BIN mock --no-limits --seed 1` on a free loopback port (under
+# the script's $prio, if any; stopped on exit), puts its contract line (JSON: endpoint, region, userPoolId, clientId, users)
+# in $info and its users in $work/users.csv (username,password; mode 600).
+bench_mock() {
+	${prio[@]+"${prio[@]}"} "$1" mock --no-limits --seed 1 --addr 127.0.0.1:0 >"$work/mock.out" 2>"$work/mock.err" &
+	pids+=($!)
+	local _
+	for _ in $(seq 100); do [[ -s $work/mock.out ]] && break; sleep 0.1; done
+	[[ -s $work/mock.out ]] || { echo "cogload mock printed no info line: $(tail -3 "$work/mock.err")" >&2; return 1; }
+	info=$(head -1 "$work/mock.out")
+	(umask 077 && jq -r '.users[] | "\(.username),\(.password)"' <<<"$info" >"$work/users.csv")
+}
+
+# bench_mock_scenario TEMPLATE OUT writes the scenario TEMPLATE with its MOCK_*
+# placeholders filled from $info (see deploy/kubernetes/simulate/scenario.yaml).
+bench_mock_scenario() {
+	sed -e "s|MOCK_ENDPOINT|$(jq -r .endpoint <<<"$info")|" -e "s|MOCK_REGION|$(jq -r .region <<<"$info")|" \
+		-e "s|MOCK_USER_POOL_ID|$(jq -r .userPoolId <<<"$info")|" -e "s|MOCK_CLIENT_ID|$(jq -r .clientId <<<"$info")|" \
+		"$1" >"$2"
+}

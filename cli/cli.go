@@ -4,12 +4,16 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cogload/cogload/domain"
 )
@@ -49,6 +53,42 @@ func Main(ctx context.Context, args []string, stdio Stdio) domain.ExitCode {
 	}
 	err := cmd.run(ctx, args[1:], stdio)
 	return exitCode(err, stdio.Err)
+}
+
+// checkable are the commands Check can parse without running them.
+var checkable = map[string]bool{"run": true, "report": true, "compare": true}
+
+type checkOnlyKey struct{}
+
+// checkOnly says the command runs under Check: it parses and validates
+// its command line, then returns before doing anything.
+func checkOnly(ctx context.Context) bool { return ctx.Value(checkOnlyKey{}) != nil }
+
+// Check parses a cogload command line as Main would and returns what
+// Main would refuse it for, without running anything: the flags and
+// arguments of run, report or compare are parsed and validated (a run's
+// scenario compiled and split into its shard, the environment read
+// through stdio.Env), then the command returns before it sends, reads or
+// writes a run. Deployment files are tested with it.
+func Check(args []string, stdio Stdio) error {
+	if len(args) == 0 || !checkable[args[0]] {
+		return fmt.Errorf("check: only %s command lines can be checked, got %q", strings.Join(slices.Sorted(maps.Keys(checkable)), ", "), strings.Join(args, " "))
+	}
+	// The flag package prints its complaints rather than returning them:
+	// keep them for the error.
+	var printed bytes.Buffer
+	if stdio.Err == nil {
+		stdio.Err = &printed
+	}
+	stdio.defaults()
+	ctx := context.WithValue(context.Background(), checkOnlyKey{}, true)
+	err := commands[args[0]].run(ctx, args[1:], stdio)
+	var ee *domain.ExitError
+	if errors.As(err, &ee) && ee.Err == nil && printed.Len() > 0 {
+		msg, _, _ := strings.Cut(printed.String(), "\n")
+		return &domain.ExitError{Code: ee.Code, Err: errors.New(msg)}
+	}
+	return err
 }
 
 func exitCode(err error, stderr io.Writer) domain.ExitCode {

@@ -40,7 +40,9 @@ func runCompare(ctx context.Context, args []string, stdio Stdio) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stdio.Err, `Usage: cogload compare RUN RUN... [flags]
 
-RUN is a run archive folder (results/<run>/) or a file in it. The first
+RUN is a run archive folder (results/<run>/) or a file in it, or an
+s3://bucket/prefix/ location whose archives (the shards of one run) are
+merged first (AWS_* environment). The first
 RUN, or every --baseline, is the baseline; each other run gets deltas against
 the baseline's median, marked regression, improvement or within noise.
 
@@ -89,16 +91,17 @@ Flags:`)
 		}
 		opts.Labels = labels
 	}
+	if checkOnly(ctx) {
+		return nil
+	}
 	sums := make([]*aggregate.Summary, len(paths))
 	for i, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		a, err := archive.OpenArchive(p)
-		if err != nil {
-			return usageErr(fmt.Errorf("compare: %w", err))
+		if sums[i], err = openRun(ctx, stdio, p); err != nil {
+			return err
 		}
-		sums[i] = a.Summary
 	}
 	c, err := compare.Runs(sums, opts)
 	if err != nil {
@@ -163,4 +166,22 @@ func parseNoise(s string, opts *compare.Options) error {
 		return fmt.Errorf("want X%% (relative, for latency and request rates) or Xpp (absolute percentage points, for rates)")
 	}
 	return nil
+}
+
+// openRun reads one run to compare: an archive folder, or an s3://
+// location whose archives (the shards of one run) are merged.
+func openRun(ctx context.Context, stdio Stdio, run string) (*aggregate.Summary, error) {
+	archives, done, err := openArchives(ctx, stdio, []string{run}, false)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	if len(archives) == 1 {
+		return archives[0].Summary, nil
+	}
+	s, err := archive.Merge(archives...)
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("compare: %s: %w", run, err))
+	}
+	return s, nil
 }

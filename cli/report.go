@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/cogload/cogload/aggregate"
 	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/render"
+	"github.com/cogload/cogload/s3archive"
 )
 
 func init() {
@@ -23,10 +25,18 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("report", stdio.Err)
 	format := fs.String("format", "text", "output format: "+strings.Join(render.Formats(), ", "))
 	out := fs.String("out", "", "write the report to this file instead of stdout")
-	write := fs.String("write", "", "also write the merged run as a new archive in this folder (must not exist)")
+	write := fs.String("write", "", "also write the merged run as a new archive in this folder or s3://bucket/prefix (must not exist)")
 	check := fs.Bool("check", false, "exit with the run's status: 98 on violations, 99 on breached thresholds, 130 if interrupted")
 	fs.Usage = func() {
-		fmt.Fprintln(stdio.Err, "Usage: cogload report RUN... [flags]\n\nRUN is a run archive folder (results/<run>/). Several RUNs must be shards of one run\n(cogload run --shard i/N); they are merged exactly.\n\nFlags:")
+		fmt.Fprintln(stdio.Err, `Usage: cogload report RUN... [flags]
+
+RUN is a run archive folder (results/<run>/), or an s3://bucket/prefix/
+location standing for every archive under it (AWS_* environment). Several
+archives must be the shards of one run (cogload run --shard i/N); they are
+merged exactly, and a missing or doubled shard, or an archive of another
+plan, is refused (exit 2).
+
+Flags:`)
 		fs.PrintDefaults()
 	}
 	runs, err := parseFlags(fs, args)
@@ -43,15 +53,22 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 	if err := stdio.checkOutputs(map[string]string{"--out": *out}); err != nil {
 		return err
 	}
-
-	archives := make([]*archive.Archive, 0, len(runs))
-	for _, dir := range runs {
-		a, err := archive.OpenArchive(dir)
-		if err != nil {
-			return usageErr(fmt.Errorf("report: %w", err))
+	for _, r := range slices.Concat(runs, []string{*write}) {
+		if s3archive.IsURL(r) {
+			if _, err := s3archive.ParseURL(r); err != nil {
+				return usageErr(fmt.Errorf("report: %w", err))
+			}
 		}
-		archives = append(archives, a)
 	}
+	if checkOnly(ctx) {
+		return nil
+	}
+
+	archives, done, err := openArchives(ctx, stdio, runs, *write != "")
+	if err != nil {
+		return err
+	}
+	defer done()
 	var s *aggregate.Summary
 	if len(archives) == 1 {
 		s = archives[0].Summary
@@ -61,10 +78,11 @@ func runReport(ctx context.Context, args []string, stdio Stdio) error {
 		}
 	}
 	if *write != "" {
-		if err := archive.WriteMerged(*write, archives, s); err != nil {
+		where, err := writeMerged(ctx, stdio, *write, archives, s)
+		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *write)
+		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", where)
 	}
 	if err := renderTo(stdio, *out, *format, s); err != nil {
 		return fmt.Errorf("report: %w", err)

@@ -36,7 +36,14 @@ func reportTestPlan(hash string) *scenarios.Plan {
 func writeReportArchive(t *testing.T, root, hash, shard string, n int, violations bool) string {
 	t.Helper()
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	w, err := archive.NewArchive(root, archive.ArchiveMeta{Plan: reportTestPlan(hash), ToolVersion: "test", Target: "mock", Pool: "default", Shard: shard, Start: start})
+	var sh scenarios.Shard
+	if shard != "" {
+		var err error
+		if sh, err = scenarios.ParseShard(shard, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := archive.NewArchive(root, archive.ArchiveMeta{Plan: reportTestPlan(hash), ToolVersion: "test", Target: "mock", Pool: "default", Shard: sh, Start: start})
 	if err != nil {
 		t.Fatal(err)
 	}

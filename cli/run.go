@@ -10,6 +10,7 @@ import (
 
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/run"
+	"github.com/cogload/cogload/s3archive"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -18,7 +19,10 @@ func init() {
 }
 
 type runOpts struct {
-	out       string
+	out string
+	// outS3 is set when out is an s3:// location: archives are written
+	// to a temporary folder and uploaded there.
+	outS3     *s3archive.Location
 	rate      float64
 	duration  time.Duration
 	seed      int64
@@ -26,7 +30,8 @@ type runOpts struct {
 	quiet     bool
 	list      bool
 	pools     stringList
-	shard     run.Shard
+	shard     scenarios.Shard
+	startAt   time.Time
 	ackPeak   bool
 	format    string
 	interval  time.Duration
@@ -45,7 +50,7 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 		fmt.Fprintln(stdio.Err, "Usage: cogload run [SCENARIO] [flags]\n\nSCENARIO is a file or a built-in name (default smoke; see --list).\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&o.out, "out", "results", "folder the run archive is written under")
+	fs.StringVar(&o.out, "out", "results", "folder the run archive is written under, or s3://bucket/prefix to upload it there (AWS_* environment)")
 	fs.Float64Var(&o.rate, "rate", 0, "replace every stage's rate with this constant rate (requests/s)")
 	fs.DurationVar(&o.duration, "duration", 0, "stretch or shrink the stages to this total duration, keeping their shape")
 	fs.Func("seed", "seed for variant choice and generated values (default: the scenario's)", func(v string) error {
@@ -59,7 +64,8 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress and no report on the terminal; only the archive path")
 	fs.BoolVar(&o.list, "list", false, "list the built-in scenarios and exit")
 	fs.Var(&o.pools, "pool", "mock pool configuration (built-in name or file); repeat to run the plan against each")
-	shard := fs.String("shard", "", "run shard i of N (i/N, 1-based): rate split N ways, disjoint users, seed offset")
+	shard := fs.String("shard", "", "run shard i of N (i/N, 1-based; auto/N takes i from "+scenarios.JobIndexEnv+", 0-based, as a Kubernetes Indexed Job sets it): rate and requests split N ways, disjoint users and tokens, seed offset")
+	startAt := fs.String("start-at", "", "prepare tokens, then wait until this instant to send: RFC 3339 (2026-01-02T15:04:05Z) or +DURATION from now (+30s); give every shard the same instant")
 	fs.BoolVar(&o.ackPeak, "accept-peak-rate", false, "allow a peak rate above the scenario's maxRate against a non-loopback endpoint")
 	fs.StringVar(&o.format, "format", "text", "report printed at the end: text, markdown or json")
 	fs.DurationVar(&o.interval, "progress-every", 5*time.Second, "interval of progress lines when stderr is not a terminal")
@@ -74,9 +80,21 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 		return usagef("run takes one scenario, got %d: %s", len(pos), strings.Join(pos, " "))
 	}
 	if *shard != "" {
-		if o.shard, err = run.ParseShard(*shard); err != nil {
-			return usagef("--shard: %v", err)
+		if o.shard, err = scenarios.ParseShard(*shard, stdio.Getenv); err != nil {
+			return usagef("--shard %s: %v", *shard, err)
 		}
+	}
+	if *startAt != "" {
+		if o.startAt, err = run.ParseStartAt(*startAt, stdio.Now()); err != nil {
+			return usagef("--start-at: %v", err)
+		}
+	}
+	if s3archive.IsURL(o.out) {
+		loc, err := s3archive.ParseURL(o.out)
+		if err != nil {
+			return usagef("--out: %v", err)
+		}
+		o.outS3 = &loc
 	}
 	o.scenarioP = "smoke"
 	if len(pos) == 1 {
@@ -105,6 +123,10 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	plan, err := sc.Compile(copts)
 	if err != nil {
 		return usageErr(err)
+	}
+	if checkOnly(ctx) {
+		_, err := run.Prepare(plan, run.Options{Shard: o.shard, AcceptPeakRate: o.ackPeak})
+		return err
 	}
 	return runPlan(ctx, stdio, o, plan, scenarioDir(sc.Source()))
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -22,13 +23,27 @@ func runPlan(ctx context.Context, stdio Stdio, o runOpts, plan *scenarios.Plan, 
 			fmt.Fprintf(stdio.Err, "cogload: "+format+"\n", args...)
 		}
 	}
+	out, upload, err := archiveOut(ctx, stdio, o)
+	if err != nil {
+		return err
+	}
 	var presentErr error
 	results, err := run.Run(ctx, plan, run.Options{
-		Out: o.out, Dir: dir, Shard: o.shard, AcceptPeakRate: o.ackPeak, ToolVersion: ToolVersion(),
+		Out: out, Dir: dir, Shard: o.shard, StartAt: o.startAt, AcceptPeakRate: o.ackPeak, ToolVersion: ToolVersion(),
 		Getenv: stdio.Getenv, Logf: logf, HTTPClient: stdio.HTTPClient, Now: stdio.Now,
 		Progress: prog.update,
 		Finished: func(r run.Result) {
 			prog.finish()
+			if upload != nil {
+				// Keep the local copy when the upload fails: it is the
+				// only one.
+				url, err := upload(r.Archive)
+				if err != nil {
+					presentErr = cmp.Or(presentErr, fmt.Errorf("%w; the archive is kept in %s", err, r.Archive))
+				} else {
+					r.Archive = url
+				}
+			}
 			if err := present(stdio, o, r); err != nil && presentErr == nil {
 				presentErr = err
 			}

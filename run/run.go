@@ -39,8 +39,16 @@ type Options struct {
 	Out string
 	// Dir is the base of the plan's relative paths (pool files, token
 	// files, exec sources): the scenario's folder. Default ".".
-	Dir   string
-	Shard Shard
+	Dir string
+	// Shard is the part of the plan this process runs (the zero Shard:
+	// all of it).
+	Shard scenarios.Shard
+	// StartAt, when set, is the instant to send the first request at:
+	// Run prepares the tokens, then waits for it, so shards started
+	// seconds apart share one time axis. The archive's start is StartAt.
+	// A run ready more than LateStart after it is refused: its timeline
+	// would not line up with the other shards'.
+	StartAt time.Time
 	// AcceptPeakRate allows a peak above the plan's safety ceiling
 	// against a non-loopback endpoint.
 	AcceptPeakRate bool
@@ -105,14 +113,13 @@ var ErrInterruptedBeforeStart = errors.New("interrupted before the attack starte
 // writes its archive marked interrupted, and skips the rest.
 func Run(ctx context.Context, plan *scenarios.Plan, opts Options) (Results, error) {
 	opts.defaults()
-	// Before sharding: the quota is account-wide, so the shards together
-	// are what the ceiling guards.
-	if plan.ExceedsSafeRate() && !opts.AcceptPeakRate {
-		return nil, domain.Exit(domain.ExitUsage, unsafeRate(plan))
+	p, err := Prepare(plan, opts)
+	if err != nil {
+		return nil, err
 	}
-	p := *plan
-	p.Stages = append([]scenarios.Stage(nil), plan.Stages...)
-	opts.Shard.Apply(&p)
+	for _, w := range p.Warnings[len(plan.Warnings):] {
+		opts.Logf("warning: %s", w)
+	}
 
 	pools := []string{""}
 	if p.Target.Mock {
@@ -126,10 +133,12 @@ func Run(ctx context.Context, plan *scenarios.Plan, opts Options) (Results, erro
 		if ctx.Err() != nil {
 			break
 		}
-		r, err := runOne(ctx, &p, pool, opts)
+		r, err := runOne(ctx, p, pool, opts)
 		if err != nil {
 			return out, err
 		}
+		// Only the first run waits: the next pool's follows it at once.
+		opts.StartAt = time.Time{}
 		out = append(out, r)
 		if opts.Finished != nil {
 			opts.Finished(r)
@@ -139,6 +148,22 @@ func Run(ctx context.Context, plan *scenarios.Plan, opts Options) (Results, erro
 		return nil, domain.Exit(domain.ExitInterrupted, ErrInterruptedBeforeStart)
 	}
 	return out, nil
+}
+
+// Prepare makes the checks Run makes before it starts anything (the
+// safety ceiling, the split into shards) and returns the plan this process
+// runs: opts.Shard's part of plan. Its errors exit 2.
+func Prepare(plan *scenarios.Plan, opts Options) (*scenarios.Plan, error) {
+	// Before sharding: the quota is account-wide, so the shards together
+	// are what the ceiling guards.
+	if plan.ExceedsSafeRate() && !opts.AcceptPeakRate {
+		return nil, domain.Exit(domain.ExitUsage, unsafeRate(plan))
+	}
+	p, err := opts.Shard.Apply(plan)
+	if err != nil {
+		return nil, domain.Exit(domain.ExitUsage, err)
+	}
+	return p, nil
 }
 
 func (o *Options) defaults() {
@@ -169,6 +194,7 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options
 	env := tokens.Env{
 		Region: plan.Target.Region, UserPoolID: plan.Target.UserPoolID, ClientID: plan.Target.ClientID,
 		Dir: opts.Dir, Getenv: opts.Getenv, Logf: opts.Logf, HTTPClient: opts.HTTPClient, Now: opts.Now,
+		Shard: opts.Shard,
 	}
 	tg, err := startTarget(plan, pool, opts, &env)
 	if err != nil {
@@ -187,8 +213,16 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options
 	stopRefresh := set.StartRefresher(ctx)
 	defer stopRefresh()
 
+	start := opts.Now()
+	if !opts.StartAt.IsZero() {
+		if err := awaitStart(ctx, opts); err != nil {
+			return Result{}, err
+		}
+		start = opts.StartAt
+	}
 	aw, err := archive.NewArchive(opts.Out, archive.ArchiveMeta{
-		Plan: plan, ToolVersion: opts.ToolVersion, Target: tg.label, Pool: tg.pool, Shard: opts.Shard.String(), Start: opts.Now(),
+		Plan: plan, ToolVersion: opts.ToolVersion, Target: tg.label, Pool: tg.pool,
+		Shard: opts.Shard, StartAt: opts.StartAt, Start: start,
 	})
 	if err != nil {
 		return Result{}, err

@@ -58,49 +58,34 @@ func TestRunPoolMatrix(t *testing.T) {
 	}
 }
 
-// TestRunShard: a shard sends its share of the rate and records which
-// shard it is.
+// TestRunShard: a shard sends its share of the rate and requests with its
+// own seed and records which shard it is and which plan.
 func TestRunShard(t *testing.T) {
 	p := compile(t, `
 name: sharded
 target: {mock: {}}
 tokenPools: [{name: valid, weight: 1, kind: valid, checkout: exclusive, source: {mint: {}}}]
 attributes: [{name: email, weight: 1}]
-load: {seed: 3, stages: [{duration: 1s, rate: 20}]}
+load: {seed: 3, stages: [{duration: 1s, rate: 22}]}
 `)
-	rs, err := Run(t.Context(), p, Options{Out: t.TempDir(), Shard: Shard{Index: 2, Count: 4}})
+	rs, err := Run(t.Context(), p, Options{Out: t.TempDir(), Shard: scenarios.Shard{Index: 2, Count: 4}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := rs[0].Summary
-	if s.Run.Shard != "2/4" || s.Plan.Stages[0].From != 5 || s.Run.Seed != 4 {
-		t.Errorf("shard %q, rate %v, seed %d", s.Run.Shard, s.Plan.Stages[0].From, s.Run.Seed)
+	r := rs[0].Summary.Run
+	if r.Shard != "2/4" || r.ShardIndex != 2 || r.ShardCount != 4 || r.PlanHash != p.ResolvedHash() || rs[0].Summary.Plan.Stages[0].From != 5.5 || r.Seed != 4 {
+		t.Errorf("shard run %+v, rate %v", r, rs[0].Summary.Plan.Stages[0].From)
 	}
-	if p.Stages[0].From != 20 {
+	// 22 requests dealt to 4 shards: 6, 6, 5, 5.
+	if got := rs[0].Summary.Totals.Requests; got != 6 {
+		t.Errorf("shard 2/4 sent %d of 22 requests, want 6", got)
+	}
+	if p.Stages[0].From != 22 {
 		t.Errorf("Run changed the caller's plan: rate %v", p.Stages[0].From)
 	}
-}
-
-func TestShardOwnsDisjointSlices(t *testing.T) {
-	t.Parallel()
-	owners := make([]int, 10)
-	for i := 1; i <= 3; i++ {
-		sh := Shard{Index: i, Count: 3}
-		for u := range owners {
-			if sh.Owns(u) {
-				owners[u]++
-			}
-		}
-	}
-	for u, n := range owners {
-		if n != 1 {
-			t.Errorf("user %d owned by %d shards", u, n)
-		}
-	}
-	for _, bad := range []string{"0/2", "3/2", "x", "1/0", "2"} {
-		if _, err := ParseShard(bad); err == nil {
-			t.Errorf("ParseShard(%q) accepted", bad)
-		}
+	if _, err := Run(t.Context(), p, Options{Out: t.TempDir(), Shard: scenarios.Shard{Index: 1, Count: 30}}); err == nil ||
+		!strings.Contains(err.Error(), "fewer than its 30 shards") {
+		t.Errorf("30 shards for 22 requests: %v", err)
 	}
 }
 

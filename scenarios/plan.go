@@ -192,6 +192,11 @@ type Stage struct {
 	From, To float64
 	Step     float64
 	Every    time.Duration
+	// Offset shifts the stage's hits along its schedule: hit n is due
+	// when the schedule has accumulated n+Offset requests (0 ≤ Offset <
+	// 1). It is 0 for a whole plan; the shards of a plan get offsets that
+	// interleave their hits into the plan's (Shard.Apply).
+	Offset float64
 }
 
 // RateAt returns the target rate (requests/s) at elapsed time t into the stage.

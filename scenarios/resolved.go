@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 )
@@ -16,7 +18,11 @@ func (c *compiler) resolved() ([]byte, error) {
 	r := Scenario{Name: p.Name, Description: p.Description, Expect: c.s.Expect, Thresholds: c.s.Thresholds}
 	r.Target = &TargetSpec{}
 	if p.Target.Mock {
-		r.Target.Mock = &MockSpec{Pools: p.Target.Pools}
+		pools := make([]string, len(p.Target.Pools))
+		for i, pool := range p.Target.Pools {
+			pools[i] = c.asWritten(pool)
+		}
+		r.Target.Mock = &MockSpec{Pools: pools}
 	} else {
 		t := p.Target
 		r.Target.Endpoint = &EndpointSpec{Region: t.Region, URL: t.URL, UserPoolID: t.UserPoolID, ClientID: t.ClientID, MaxRate: ptr(t.MaxRate)}
@@ -33,9 +39,9 @@ func (c *compiler) resolved() ([]byte, error) {
 		ps := PoolSpec{Name: tp.Name, Weight: ptr(tp.Weight), Size: ptr(tp.Size), Kind: string(tp.Kind), Checkout: string(tp.Checkout)}
 		switch s := tp.Source; s.Kind {
 		case SourceMint:
-			ps.Source = &SourceSpec{Mint: &MintSpec{Users: s.Path}}
+			ps.Source = &SourceSpec{Mint: &MintSpec{Users: c.asWritten(s.Path)}}
 		case SourceFile:
-			ps.Source = &SourceSpec{File: s.Path}
+			ps.Source = &SourceSpec{File: c.asWritten(s.Path)}
 		case SourceEnv:
 			ps.Source = &SourceSpec{Env: s.Env}
 		case SourceExec:
@@ -90,3 +96,16 @@ func (c *compiler) resolved() ([]byte, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// asWritten undoes relPath: a file next to the scenario is named relative
+// to it again, so the resolved scenario (and its hash, which the shards of
+// a run share) does not depend on the folder it was run from.
+func (c *compiler) asWritten(p string) string {
+	if c.s.dir == "" {
+		return p
+	}
+	if rel, ok := strings.CutPrefix(p, c.s.dir+string(filepath.Separator)); ok {
+		return rel
+	}
+	return p
+}

@@ -1,6 +1,9 @@
 package scenarios
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Segment is a stretch of a stage whose planned rate changes linearly from
 // From to To requests/s. A stage is a list of segments: one for a constant
@@ -63,6 +66,20 @@ func (s Stage) RequestsUpTo(d time.Duration) float64 {
 
 // Requests returns the number of requests the stage plans to send.
 func (s Stage) Requests() float64 { return s.RequestsUpTo(s.Duration) }
+
+// Hits returns how many requests the pacer sends in the stage: hit n is
+// due when the schedule has accumulated n+Offset requests, and a hit due
+// at the very end belongs to no stage, so a stage of T requests sends
+// ceil(T−Offset) of them. The tolerance absorbs rounding in the
+// integral, so a schedule of exactly 100 requests sends 100.
+func (s Stage) Hits() uint64 {
+	t := s.Requests() - s.Offset
+	tol := 1e-9 * max(1, math.Abs(t))
+	if t <= tol {
+		return 0
+	}
+	return uint64(math.Ceil(t - tol))
+}
 
 // Peak returns the highest rate the stage's schedule reaches.
 func (s Stage) Peak() float64 {

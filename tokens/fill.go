@@ -39,6 +39,12 @@ type Env struct {
 	// Dir is the base of relative file paths and the working directory of
 	// exec sources (the scenario's directory).
 	Dir string
+	// Shard is the part of a sharded run this process plays: the tokens
+	// of inline, file, env and exec sources and the users of users files
+	// are dealt out among the shards (Shard.Owns), so each token and each
+	// user serves one shard only. The mock's users (Users) come already
+	// dealt out.
+	Shard scenarios.Shard
 	// ExecTimeout bounds an exec source (default ExecTimeout).
 	ExecTimeout time.Duration
 }
@@ -125,6 +131,9 @@ func Fill(ctx context.Context, plan *scenarios.Plan, env Env) (*Set, error) {
 			p.store(toks)
 		default:
 			toks, err := staticTokens(ctx, tp, &env)
+			if err == nil {
+				toks, err = ownShare(env.Shard, toks, "tokens from "+sourceName(tp.Source.Kind))
+			}
 			if err != nil {
 				return nil, fmt.Errorf("pool %q: %w", tp.Name, err)
 			}
@@ -299,6 +308,9 @@ func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int
 		if key != "" {
 			var err error
 			users, err = LoadUsers(s.env.path(key))
+			if err == nil {
+				users, err = ownShare(s.env.Shard, users, "users in "+key)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("pool %q: %w", plan.TokenPools[groups[key][0]].Name, err)
 			}
@@ -361,4 +373,22 @@ func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int
 		s.env.Logf("tokens: %s: %d users for %d tokens: users log in several times", where, len(users), total)
 	}
 	return assign, nil
+}
+
+// ownShare keeps the items of a list every shard reads that belong to
+// this shard, and refuses a share that is empty: the shard could not send.
+func ownShare[T any](sh scenarios.Shard, items []T, what string) ([]T, error) {
+	if !sh.Sharded() {
+		return items, nil
+	}
+	var out []T
+	for i, it := range items {
+		if sh.Owns(i) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%d %s for %d shards: shard %s gets none (each token and user goes to one shard): give at least one per shard, or run fewer shards", len(items), what, sh.Count, sh)
+	}
+	return out, nil
 }
