@@ -37,6 +37,7 @@ var allowedImports = map[string][]string{
 	"render":                 {"aggregate", "compare", "internal/junit", "internal/textfmt", "scenarios"},
 	"archive":                {"aggregate", "domain", "render", "scenarios"},
 	"s3archive":              {"archive", "internal/awsenv"},
+	"calibrate":              {"aggregate", "cognito", "domain", "internal/stats", "internal/textfmt", "mock", "scenarios"},
 	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "mock", "scenarios", "tokens"},
 	"conformance":            {"cognito", "domain", "idpclient", "internal/junit", "internal/jws", "internal/textfmt", "mock/sidedoor"},
 	"cli":                    {"*"},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -309,3 +310,9 @@ func yamlError(name string, data []byte, err error) error {
 }
 
 var quotedRE = regexp.MustCompile(`"([^"]+)"`)
+
+// MarshalYAML writes a table entry on one line, {q: 0.5, latency: 61ms},
+// so a calibrated table reads as a table.
+func (p QuantilePoint) MarshalYAML() ([]byte, error) {
+	return []byte("{q: " + strconv.FormatFloat(p.Q, 'g', -1, 64) + ", latency: " + p.Latency.String() + "}"), nil
+}
