@@ -34,7 +34,8 @@ var allowedImports = map[string][]string{
 	"attack":                 {"cognito", "domain", "scenarios", "tokens"},
 	"aggregate":              {"cognito", "domain", "internal/stats", "internal/textfmt", "scenarios"},
 	"compare":                {"aggregate", "internal/textfmt", "scenarios"},
-	"render":                 {"aggregate", "compare", "internal/junit", "internal/textfmt", "scenarios"},
+	"fidelity":               {"aggregate", "compare", "internal/stats", "scenarios"},
+	"render":                 {"aggregate", "compare", "fidelity", "internal/junit", "internal/stats", "internal/textfmt", "scenarios"},
 	"archive":                {"aggregate", "domain", "render", "scenarios"},
 	"s3archive":              {"archive", "internal/awsenv"},
 	"calibrate":              {"aggregate", "cognito", "domain", "internal/stats", "internal/textfmt", "mock", "scenarios"},
@@ -50,7 +51,7 @@ var allowedImports = map[string][]string{
 
 // reporting packages render and compare archives: they must not link the
 // attack, the token machinery or the AWS SDK.
-var reporting = []string{"aggregate", "compare", "render", "archive"}
+var reporting = []string{"aggregate", "compare", "fidelity", "render", "archive"}
 
 const module = "github.com/cogload/cogload"
 
