@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/internal/stats"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -52,6 +53,9 @@ type Value struct {
 	// it is.
 	Text string `json:"value"`
 	From string `json:"from"`
+	// Interval is the value's 95% confidence interval, when it has one
+	// (rates and the quota's rate).
+	Interval *stats.Interval `json:"interval,omitempty"`
 	// path is Field as a YAML path; line puts the comment at the end of
 	// the value's line instead of above it.
 	path []string
@@ -161,6 +165,12 @@ func clone(c *mock.Config) (*mock.Config, error) {
 
 func (r *Result) set(field, text, from string) {
 	r.Values = append(r.Values, Value{Field: field, Text: text, From: from, path: strings.Split(field, ".")})
+}
+
+// setCI records a value with its confidence interval.
+func (r *Result) setCI(field, text, from string, iv stats.Interval) {
+	r.set(field, text, from)
+	r.Values[len(r.Values)-1].Interval = &iv
 }
 
 func (r *Result) keep(field, why string) { r.Kept = append(r.Kept, Kept{field, why}) }

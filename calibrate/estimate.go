@@ -99,10 +99,10 @@ func quantileCIs(h *hdr.Histogram) string {
 
 func qName(q float64) string { return strconv.FormatFloat(100*q, 'g', -1, 64) }
 
-// rate writes k of n with its Wilson interval.
-func rate(k, n uint64) (float64, string) {
+// rate is k of n with its Wilson interval, and both written for people.
+func rate(k, n uint64) (float64, stats.Interval, string) {
 	iv := stats.Proportion(k, n, stats.Z95)
-	return round6(iv.Value), fmt.Sprintf("%s of %s (%s, 95%% CI %s–%s)", textfmt.Count(k), textfmt.Count(n), textfmt.Share(iv.Value), textfmt.Share(iv.Lo), textfmt.Share(iv.Hi))
+	return round6(iv.Value), iv, fmt.Sprintf("%s of %s (%s, 95%% CI %s–%s)", textfmt.Count(k), textfmt.Count(n), textfmt.Share(iv.Value), textfmt.Share(iv.Lo), textfmt.Share(iv.Hi))
 }
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
@@ -128,9 +128,9 @@ func (r *Result) faults(d *data) {
 		if r.Config.Faults == nil {
 			r.Config.Faults = map[string]float64{}
 		}
-		p, text := rate(k, d.answers)
+		p, iv, text := rate(k, d.answers)
 		r.Config.Faults[name] = p
-		r.set(field, textfmt.Share(p), text+" answers in "+from(archiveNames(d)))
+		r.setCI(field, textfmt.Share(p), text+" answers in "+from(archiveNames(d)), iv)
 	}
 	for name := range r.Config.Faults {
 		if spec, _ := cognito.Lookup(name); spec.Class != cognito.ClassServer {
@@ -165,9 +165,9 @@ func (r *Result) delivery(d *data) {
 			r.keep(m.field, fmt.Sprintf("%d %s codes reached delivery, fewer than %d", reached, m.attr, MinRateSamples))
 			continue
 		}
-		p, text := rate(failed, reached)
+		p, iv, text := rate(failed, reached)
 		*m.set = p
-		r.set(m.field, textfmt.Share(p), fmt.Sprintf("%s %s codes that reached delivery failed, in %s", text, m.attr, from(archiveNames(d))))
+		r.setCI(m.field, textfmt.Share(p), fmt.Sprintf("%s %s codes that reached delivery failed, in %s", text, m.attr, from(archiveNames(d))), iv)
 		r.Values[len(r.Values)-1].line = true
 	}
 }
@@ -202,9 +202,9 @@ func (r *Result) trigger(d *data) {
 			t.Failures = map[string]float64{}
 		}
 		for _, name := range triggerFailures {
-			p, text := rate(all[name], reached)
+			p, iv, text := rate(all[name], reached)
 			t.Failures[name] = p
-			r.set("customMessageTrigger.failures."+name, textfmt.Share(p), text+" requests that reached the trigger")
+			r.setCI("customMessageTrigger.failures."+name, textfmt.Share(p), text+" requests that reached the trigger", iv)
 			r.Values[len(r.Values)-1].line = true
 		}
 	}
@@ -295,8 +295,8 @@ func (r *Result) quota(d *data) {
 	rps := math.Round(f.Rate.Value*10) / 10
 	burst := int(f.Burst)
 	r.Config.Quotas.RPS, r.Config.Quotas.Burst = &rps, &burst
-	r.set("quotas.rps", textfmt.Rate(rps), fmt.Sprintf("admitted while throttled: %s (95%% CI %s–%s) over %d seconds of %s, whose throttling set in at %s (steps of %s)",
-		textfmt.Rate(f.Rate.Value), textfmt.Rate(f.Rate.Lo), textfmt.Rate(f.Rate.Hi), f.Seconds, bestName, textfmt.Rate(f.OnsetRate), textfmt.Rate(best.Step)))
+	r.setCI("quotas.rps", textfmt.Rate(rps), fmt.Sprintf("admitted while throttled: %s (95%% CI %s–%s) over %d seconds of %s, whose throttling set in at %s (steps of %s)",
+		textfmt.Rate(f.Rate.Value), textfmt.Rate(f.Rate.Lo), textfmt.Rate(f.Rate.Hi), f.Seconds, bestName, textfmt.Rate(f.OnsetRate), textfmt.Rate(best.Step)), f.Rate)
 	r.set("quotas.burst", strconv.Itoa(burst), fmt.Sprintf("requests the load drained from the full bucket before the onset in %s (its per-second deficit over the admitted rate); resolution about one second's excess", bestName))
 	if best.RateQuotaShare < 0.9 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%s: %s of its throttled answers were LimitExceededException (per-user limits), which the fit leaves out", bestName, textfmt.Share(1-best.RateQuotaShare)))
@@ -329,7 +329,7 @@ func (r *Result) users(d *data) {
 			continue
 		}
 		missing := outs[cognito.ErrInvalidParameter]
-		p, text := rate(missing, reached)
+		p, _, text := rate(missing, reached)
 		*m.dst = round6(m.set(p))
 		r.set(m.field, textfmt.Share(*m.dst), fmt.Sprintf("%s valid-token requests on %s were answered \"no registered %s\"", text, m.attr, m.attr))
 		r.Values[len(r.Values)-1].line = true

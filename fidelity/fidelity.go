@@ -100,7 +100,10 @@ type ShareLine struct {
 	Real    Share      `json:"real"`
 	Mock    Share      `json:"mock"`
 	Test    stats.Test `json:"test"`
-	Verdict string     `json:"verdict"`
+	// PHolm is Test.P adjusted over the family's lines (Holm); verdicts
+	// use it.
+	PHolm   float64 `json:"p_holm"`
+	Verdict string  `json:"verdict"`
 }
 
 // VariantLine is one variant's outcome distribution on both sides.
@@ -114,6 +117,7 @@ type VariantLine struct {
 	// TV is the total variation distance; Test the G-test.
 	TV      float64    `json:"tv"`
 	Test    stats.Test `json:"test"`
+	PHolm   float64    `json:"p_holm"`
 	Verdict string     `json:"verdict"`
 }
 
@@ -144,6 +148,7 @@ type LatencyLine struct {
 	P99Ratio  float64    `json:"p99_ratio"`
 	P99Judged bool       `json:"p99_judged"`
 	KS        stats.Test `json:"ks"`
+	PHolm     float64    `json:"p_holm"`
 	Verdict   string     `json:"verdict"`
 }
 

@@ -69,18 +69,43 @@ func (j judge) outcomes(real, mock *aggregate.Summary) []ShareLine {
 			Real: Share{tr.overall[o], tr.total, stats.Proportion(tr.overall[o], tr.total, stats.Z95)},
 			Mock: Share{tm.overall[o], tm.total, stats.Proportion(tm.overall[o], tm.total, stats.Z95)}}
 		l.Test = stats.GTest([]uint64{l.Real.Count, tr.total - l.Real.Count}, []uint64{l.Mock.Count, tm.total - l.Mock.Count})
-		l.Verdict = j.distribution(tr.total, tm.total, math.Abs(l.Real.Value-l.Mock.Value), l.Test)
 		out = append(out, l)
+	}
+	adjusted := holm(len(out), func(i int) stats.Test { return out[i].Test })
+	for i := range out {
+		l := &out[i]
+		l.PHolm = adjusted[i]
+		l.Verdict = j.distribution(tr.total, tm.total, math.Abs(l.Real.Value-l.Mock.Value), l.Test.Applicable, l.PHolm)
+	}
+	return out
+}
+
+// holm adjusts a family's p-values (tests that did not apply stay 1 and
+// do not count).
+func holm(n int, test func(i int) stats.Test) []float64 {
+	var ps []float64
+	var at []int
+	for i := range n {
+		if t := test(i); t.Applicable {
+			ps, at = append(ps, t.P), append(at, i)
+		}
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = 1
+	}
+	for k, p := range stats.Holm(ps) {
+		out[at[k]] = p
 	}
 	return out
 }
 
 // distribution judges a difference of outcome shares.
-func (j judge) distribution(nReal, nMock uint64, distance float64, t stats.Test) string {
+func (j judge) distribution(nReal, nMock uint64, distance float64, applicable bool, p float64) string {
 	switch {
 	case min(nReal, nMock) < MinSamples:
 		return FewSamples
-	case t.Applicable && t.P < j.opts.Alpha && distance > j.opts.DistanceTolerance:
+	case applicable && p < j.opts.Alpha && distance > j.opts.DistanceTolerance:
 		return Differs
 	}
 	return Same
@@ -111,8 +136,13 @@ func (j judge) variants(real, mock *aggregate.Summary) []VariantLine {
 		}
 		l.TV = stats.TotalVariation(a, b)
 		l.Test = stats.GTest(a, b)
-		l.Verdict = j.distribution(l.RealN, l.MockN, l.TV, l.Test)
 		out = append(out, l)
+	}
+	adjusted := holm(len(out), func(i int) stats.Test { return out[i].Test })
+	for i := range out {
+		l := &out[i]
+		l.PHolm = adjusted[i]
+		l.Verdict = j.distribution(l.RealN, l.MockN, l.TV, l.Test.Applicable, l.PHolm)
 	}
 	return out
 }
@@ -149,6 +179,11 @@ func (j judge) latency(real, mock *aggregate.Summary) ([]LatencyLine, error) {
 		}
 		out = append(out, j.latencyLine(g.Name, hr, hm))
 	}
+	adjusted := holm(len(out), func(i int) stats.Test { return out[i].KS })
+	for i := range out {
+		out[i].PHolm = adjusted[i]
+		out[i].Verdict = j.latencyVerdict(&out[i])
+	}
 	return out, nil
 }
 
@@ -160,16 +195,21 @@ func (j judge) latencyLine(name string, hr, hm *hdr.Histogram) LatencyLine {
 	l.P99Ratio = ratio(l.MockP99, l.RealP99)
 	l.P99Judged = float64(min(l.RealN, l.MockN)) >= compare.MinSamples("latency.p99")
 	l.KS = stats.KS(bins(hr), bins(hm))
+	return l
+}
+
+// latencyVerdict: a latency line differs when the distributions differ
+// significantly and p50 or (where judged) p99 is off by more than the
+// tolerance.
+func (j judge) latencyVerdict(l *LatencyLine) string {
 	off := math.Abs(l.P50Ratio-1) > j.opts.LatencyTolerance || l.P99Judged && math.Abs(l.P99Ratio-1) > j.opts.LatencyTolerance
 	switch {
 	case min(l.RealN, l.MockN) < MinSamples:
-		l.Verdict = FewSamples
-	case l.KS.P < j.opts.Alpha && off:
-		l.Verdict = Differs
-	default:
-		l.Verdict = Same
+		return FewSamples
+	case l.KS.Applicable && l.PHolm < j.opts.Alpha && off:
+		return Differs
 	}
-	return l
+	return Same
 }
 
 // bins lists a histogram's non-empty buckets.
@@ -239,7 +279,7 @@ func (j judge) rules(r *Report, real, mock *aggregate.Summary) []compare.RuleRes
 				return 0
 			}
 			for _, l := range r.Latency {
-				check("outcome "+l.Outcome, lat(real, l.Outcome), lat(mock, l.Outcome), min(l.RealN, l.MockN), l.KS.P)
+				check("outcome "+l.Outcome, lat(real, l.Outcome), lat(mock, l.Outcome), min(l.RealN, l.MockN), l.PHolm)
 			}
 			continue
 		}

@@ -81,7 +81,7 @@ func renderFidelity(w io.Writer, r *fidelity.Report, md bool) error {
 }
 
 func fidelityRule(r *fidelity.Report, md bool) string {
-	s := fmt.Sprintf("workload %s · a line differs when its test gives p < %s and the difference is material: p50 or p99 off by more than %s, outcome shares by more than %s (total variation)",
+	s := fmt.Sprintf("workload %s · a line differs when its test gives p < %s (Holm-adjusted over its table) and the difference is material: p50 or p99 off by more than %s, outcome shares by more than %s (total variation)",
 		aggregate.ShortHash(r.Workload), strconv.FormatFloat(r.Alpha, 'g', -1, 64), textfmt.Share(r.LatencyTolerance), textfmt.Share(r.DistanceTolerance))
 	if md {
 		return "- " + s
@@ -90,34 +90,34 @@ func fidelityRule(r *fidelity.Report, md bool) string {
 }
 
 var (
-	fidelityOutcomeHeader = []string{"outcome", "real", "95% CI", "mock", "95% CI", "G-test p", "verdict"}
+	fidelityOutcomeHeader = []string{"outcome", "real", "95% CI", "mock", "95% CI", "G-test p (Holm)", "verdict"}
 	fidelityOutcomeAlign  = []tw.Align{left, right, right, right, right, right, left}
-	fidelityLatencyHeader = []string{"outcome", "n real", "n mock", "p50 real", "p50 mock", "p50 ratio", "p99 real", "p99 mock", "p99 ratio", "KS D", "KS p", "verdict"}
+	fidelityLatencyHeader = []string{"outcome", "n real", "n mock", "p50 real", "p50 mock", "p50 ratio", "p99 real", "p99 mock", "p99 ratio", "KS D", "KS p (Holm)", "verdict"}
 	fidelityLatencyAlign  = []tw.Align{left, right, right, right, right, right, right, right, right, right, right, left}
 	fidelityVariantAlign  = []tw.Align{left, right, right, left, right, right, left}
 )
 
 func fidelityVariantHeader(r *fidelity.Report) []string {
-	return []string{"variant", "n real", "n mock", "outcomes (" + r.Real.Label + " → " + r.Mock.Label + ")", "TV", "G-test p", "verdict"}
+	return []string{"variant", "n real", "n mock", "outcomes (" + r.Real.Label + " → " + r.Mock.Label + ")", "TV", "G-test p (Holm)", "verdict"}
 }
 
 func ci(iv stats.Interval) string { return textfmt.Share(iv.Lo) + "–" + textfmt.Share(iv.Hi) }
 
 // pValue writes a p-value, or "-" when the test did not apply.
-func pValue(t stats.Test) string {
-	if !t.Applicable {
+func pValue(applicable bool, p float64) string {
+	if !applicable {
 		return "-"
 	}
-	if t.P < 1e-4 {
+	if p < 1e-4 {
 		return "<0.0001"
 	}
-	return strconv.FormatFloat(t.P, 'f', 4, 64)
+	return strconv.FormatFloat(p, 'f', 4, 64)
 }
 
 func fidelityOutcomeRows(r *fidelity.Report) [][]string {
 	rows := make([][]string, 0, len(r.Outcomes))
 	for _, l := range r.Outcomes {
-		rows = append(rows, []string{l.Outcome, textfmt.Share(l.Real.Value), ci(l.Real.Interval), textfmt.Share(l.Mock.Value), ci(l.Mock.Interval), pValue(l.Test), l.Verdict})
+		rows = append(rows, []string{l.Outcome, textfmt.Share(l.Real.Value), ci(l.Real.Interval), textfmt.Share(l.Mock.Value), ci(l.Mock.Interval), pValue(l.Test.Applicable, l.PHolm), l.Verdict})
 	}
 	return rows
 }
@@ -130,7 +130,7 @@ func fidelityLatencyRows(r *fidelity.Report) [][]string {
 			p99 = "(" + p99 + ")"
 		}
 		rows = append(rows, []string{l.Outcome, textfmt.Count(l.RealN), textfmt.Count(l.MockN), textfmt.Ms(l.RealP50), textfmt.Ms(l.MockP50), formatRatio(l.P50Ratio),
-			textfmt.Ms(l.RealP99), textfmt.Ms(l.MockP99), p99, strconv.FormatFloat(l.KS.Stat, 'f', 3, 64), pValue(l.KS), l.Verdict})
+			textfmt.Ms(l.RealP99), textfmt.Ms(l.MockP99), p99, strconv.FormatFloat(l.KS.Stat, 'f', 3, 64), pValue(l.KS.Applicable, l.PHolm), l.Verdict})
 	}
 	return rows
 }
@@ -163,7 +163,7 @@ func fidelityVariantRows(r *fidelity.Report) [][]string {
 			parts = append(parts, fmt.Sprintf("%s %s→%s", o.Outcome, textfmt.Share(o.Real), textfmt.Share(o.Mock)))
 		}
 		rows = append(rows, []string{v.Name(), textfmt.Count(v.RealN), textfmt.Count(v.MockN), strings.Join(parts, ", "),
-			strconv.FormatFloat(v.TV, 'f', 3, 64), pValue(v.Test), v.Verdict})
+			strconv.FormatFloat(v.TV, 'f', 3, 64), pValue(v.Test.Applicable, v.PHolm), v.Verdict})
 	}
 	return rows
 }

@@ -164,3 +164,22 @@ func binTotal(bs []Bin) float64 {
 	}
 	return n
 }
+
+// Holm adjusts p-values for testing them together (Holm–Bonferroni): a
+// family of lines judged at level alpha on the adjusted values falsely
+// calls any difference with probability at most alpha, however many
+// lines there are. The result is in the input's order.
+func Holm(ps []float64) []float64 {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return ps[idx[a]] < ps[idx[b]] })
+	out := make([]float64, len(ps))
+	running := 0.0
+	for rank, i := range idx {
+		running = max(running, min(1, float64(len(ps)-rank)*ps[i]))
+		out[i] = running
+	}
+	return out
+}

@@ -183,3 +183,15 @@ func TestFitTokenBucket(t *testing.T) {
 		t.Errorf("noise fit %+v", fit)
 	}
 }
+
+// Holm's worked example (Holm 1979 style): p = 0.01, 0.04, 0.03, 0.005
+// over four tests adjust to 0.03, 0.06, 0.06, 0.02.
+func TestHolm(t *testing.T) {
+	got := Holm([]float64{0.01, 0.04, 0.03, 0.005})
+	for i, want := range []float64{0.03, 0.06, 0.06, 0.02} {
+		near(t, "Holm", got[i], want, 1e-12)
+	}
+	if len(Holm(nil)) != 0 {
+		t.Error("empty")
+	}
+}
