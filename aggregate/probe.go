@@ -78,7 +78,9 @@ func ThrottleProbe(s *Summary) (Probe, error) {
 		if pt.Rate > 0 {
 			span = float64(pt.Sent) / pt.Rate
 		}
-		secs[i] = stats.Second{Target: pt.TargetRate, Sent: float64(pt.Sent), Throttled: p.RateQuotaShare * float64(pt.Throttled), Span: span}
+		secs[i] = stats.Second{Target: pt.TargetRate, Sent: float64(pt.Sent), Throttled: p.RateQuotaShare * float64(pt.Throttled), Span: span,
+			// The run rarely ends on a second's boundary.
+			Partial: i == len(s.Series.Points)-1}
 	}
 	p.Seconds = len(secs)
 	p.Fit = stats.FitTokenBucket(secs, p.Eligible)

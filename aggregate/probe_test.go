@@ -15,14 +15,15 @@ func TestThrottleProbe(t *testing.T) {
 			{Outcome: "TooManyRequestsException", Count: 36}, {Outcome: "LimitExceededException", Count: 4},
 		},
 	}
-	for i, pt := range []struct{ target, sent, thr float64 }{{10, 10, 0}, {20, 20, 0}, {40, 40, 10}, {40, 40, 20}, {40, 40, 20}, {40, 40, 20}} {
+	// The last second is partial: it would pull the rate down.
+	for i, pt := range []struct{ target, sent, thr float64 }{{10, 10, 0}, {20, 20, 0}, {40, 40, 10}, {40, 40, 20}, {40, 40, 20}, {40, 40, 20}, {40, 10, 5}} {
 		s.Series.Points = append(s.Series.Points, Point{OffsetS: float64(i), TargetRate: pt.target, Sent: uint64(pt.sent), Rate: pt.sent, Throttled: uint64(pt.thr)})
 	}
 	p, err := ThrottleProbe(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Step != 10 || p.Eligible != 0.95 || p.RateQuotaShare != 0.9 || p.Seconds != 6 {
+	if p.Step != 10 || p.Eligible != 0.95 || p.RateQuotaShare != 0.9 || p.Seconds != 7 || p.Fit.Seconds != 3 {
 		t.Errorf("probe %+v", p)
 	}
 	if p.Fit.Onset != 2 || p.Fit.OnsetRate != 40 || !p.Fit.Found() {

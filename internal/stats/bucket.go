@@ -4,9 +4,11 @@ import "math"
 
 // Second is one second of a throttle probe: the plan's rate, requests
 // sent and how many were throttled (the rate quota's refusals only).
-// Span is the seconds the point covers (1, less for a partial last one).
+// Span is the seconds the point covers; Partial marks a second the run
+// did not cover whole (its last), which the rate leaves out.
 type Second struct {
 	Target, Sent, Throttled, Span float64
+	Partial                       bool
 }
 
 // BucketFit is a token bucket (rate, burst) fitted to a probe.
@@ -47,7 +49,7 @@ func FitTokenBucket(secs []Second, eligible float64) BucketFit {
 	var admitted []float64
 	for j := fit.Onset + 1; j < len(secs); j++ {
 		s := secs[j]
-		if s.Throttled > 0 && secs[j-1].Throttled > 0 && s.Span > 0 {
+		if s.Throttled > 0 && secs[j-1].Throttled > 0 && s.Span > 0 && !s.Partial {
 			admitted = append(admitted, (eligible*s.Sent-s.Throttled)/s.Span)
 		}
 	}

@@ -164,8 +164,10 @@ func TestFitTokenBucket(t *testing.T) {
 	// more (deficit 15 > 10) and throttles 5; from then on 20 are
 	// admitted and 10 throttled each second.
 	secs := []Second{
-		{10, 10, 0, 1}, {10, 10, 0, 1}, {25, 25, 0, 1},
-		{30, 30, 5, 1}, {30, 30, 10, 1}, {30, 30, 10, 1}, {30, 30, 10, 1},
+		{10, 10, 0, 1, false}, {10, 10, 0, 1, false}, {25, 25, 0, 1, false},
+		{30, 30, 5, 1, false}, {30, 30, 10, 1, false}, {30, 30, 10, 1, false}, {30, 30, 10, 1, false},
+		// A partial last second stays out of the rate.
+		{30, 5, 5, 1, true},
 	}
 	fit := FitTokenBucket(secs, 1)
 	if fit.Onset != 3 || fit.OnsetRate != 30 || fit.Seconds != 3 || !fit.Found() {
@@ -174,11 +176,11 @@ func TestFitTokenBucket(t *testing.T) {
 	near(t, "rate", fit.Rate.Value, 20, 1e-12)
 	near(t, "burst", fit.Burst, 10, 0)
 	// Faults before the bucket: 10% of requests never take a token.
-	secs = []Second{{20, 20, 0, 1}, {40, 40, 6, 1}, {40, 40, 16, 1}, {40, 40, 16, 1}}
+	secs = []Second{{20, 20, 0, 1, false}, {40, 40, 6, 1, false}, {40, 40, 16, 1, false}, {40, 40, 16, 1, false}}
 	fit = FitTokenBucket(secs, 0.9)
 	near(t, "rate with faults", fit.Rate.Value, 20, 1e-12)
 	// A lone throttled second is noise, not an onset.
-	fit = FitTokenBucket([]Second{{10, 10, 1, 1}, {10, 10, 0, 1}, {10, 10, 0, 1}, {10, 10, 0, 1}}, 1)
+	fit = FitTokenBucket([]Second{{10, 10, 1, 1, false}, {10, 10, 0, 1, false}, {10, 10, 0, 1, false}, {10, 10, 0, 1, false}}, 1)
 	if fit.Onset != -1 || fit.Found() {
 		t.Errorf("noise fit %+v", fit)
 	}
