@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/calibrate"
 	"github.com/cogload/cogload/mock"
 )
@@ -53,15 +52,13 @@ Flags:`)
 	if err != nil {
 		return usageErr(fmt.Errorf("calibrate: --base: %w", err))
 	}
+	archives, done, err := openArchives(ctx, stdio, paths, false)
+	if err != nil {
+		return err
+	}
+	defer done()
 	var srcs []calibrate.Source
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		a, err := archive.OpenArchive(p)
-		if err != nil {
-			return usageErr(fmt.Errorf("calibrate: %w", err))
-		}
+	for _, a := range archives {
 		srcs = append(srcs, calibrate.Source{Dir: a.Dir, Summary: a.Summary})
 	}
 	res, err := calibrate.Calibrate(srcs, calibrate.Options{Base: baseCfg, BaseName: *base})

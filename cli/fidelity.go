@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/fidelity"
@@ -86,15 +85,16 @@ Flags:`)
 	if err := stdio.checkOutputs(map[string]string{"--html": *htmlPath}); err != nil {
 		return err
 	}
+	archives, done, err := openArchives(ctx, stdio, positional, false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if len(archives) != 2 {
+		return usagef("fidelity: %d runs under %v: give one real and one mock run", len(archives), positional)
+	}
 	var runs [2]fidelity.Run
-	for i, p := range positional {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		a, err := archive.OpenArchive(p)
-		if err != nil {
-			return usageErr(fmt.Errorf("fidelity: %w", err))
-		}
+	for i, a := range archives {
 		runs[i] = fidelity.Run{Summary: a.Summary, Resolved: []byte(a.Run.ScenarioResolved)}
 	}
 	rep, err := fidelity.Measure(runs[0], runs[1], opts)

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -27,14 +26,7 @@ func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
 
 // ComparisonJSON writes a comparison as indented JSON
 // (schema "cogload.comparison/v1").
-func ComparisonJSON(w io.Writer, c *compare.Comparison) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(c); err != nil {
-		return fmt.Errorf("encode comparison: %w", err)
-	}
-	return nil
-}
+func ComparisonJSON(w io.Writer, c *compare.Comparison) error { return writeJSON(w, "comparison", c) }
 
 // ctext is a text or Markdown comparison: the run report's doc (headings,
 // tables, escaping) with the comparison's own sections.

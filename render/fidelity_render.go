@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -24,14 +23,7 @@ func FidelityMarkdown(w io.Writer, r *fidelity.Report) error { return renderFide
 
 // FidelityJSON writes a fidelity report as indented JSON (schema
 // "cogload.fidelity/v1").
-func FidelityJSON(w io.Writer, r *fidelity.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("encode fidelity report: %w", err)
-	}
-	return nil
-}
+func FidelityJSON(w io.Writer, r *fidelity.Report) error { return writeJSON(w, "fidelity report", r) }
 
 func renderFidelity(w io.Writer, r *fidelity.Report, md bool) error {
 	d := &doc{w: bufio.NewWriter(w), md: md}
