@@ -109,17 +109,10 @@ Flags:`)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("fidelity: %w", err)
 	}
-	if *htmlPath != "" {
-		if err := stdio.Files.WriteFile(*htmlPath, func(w io.Writer) error { return render.FidelityHTML(w, rep) }); err != nil {
-			return fmt.Errorf("fidelity: --html: %w", err)
-		}
-		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *htmlPath)
+	if err := stdio.writeHTML("fidelity", *htmlPath, func(w io.Writer) error { return render.FidelityHTML(w, rep) }); err != nil {
+		return err
 	}
-	if path := stdio.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
-		if err := stdio.Files.AppendFile(path, func(w io.Writer) error { return render.FidelityMarkdown(w, rep) }); err != nil {
-			fmt.Fprintf(stdio.Err, "cogload: GITHUB_STEP_SUMMARY: %v\n", err)
-		}
-	}
+	stdio.appendJobSummary(func(w io.Writer) error { return render.FidelityMarkdown(w, rep) })
 	if rep.Breached() {
 		return &domain.ExitError{Code: domain.ExitThresholds, Err: errors.New("fidelity: a drift rule was breached")}
 	}
