@@ -195,8 +195,8 @@ type roundTripRuns struct {
 	behind                     []string
 }
 
-// roundTrip runs X, calibrates Y, runs Y and Y2; it stops after X's runs
-// when the machine already could not hold their timing.
+// roundTrip runs X, calibrates Y, runs Y and Y2; it stops as soon as the
+// machine could not hold a run's timing.
 func roundTrip(t *testing.T, dir string, w *stallWatch) *roundTripRuns {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -300,8 +300,12 @@ func roundTrip(t *testing.T, dir string, w *stallWatch) *roundTripRuns {
 	}{{yPath, &rt.y}, {y2Path, &rt.y2}} {
 		target := fmt.Sprintf("{mock: {pools: [%q]}}", m.pool)
 		name := strings.TrimSuffix(filepath.Base(m.pool), ".yaml")
-		m.into[0] = runPlan(name+"-smoke", rtSmoke, target, "{mint: {}}")
-		m.into[1] = runPlan(name+"-probe", rtProbe, target, "{mint: {}}")
+		for i, plan := range []string{rtSmoke, rtProbe} {
+			if t.Failed() || rt.unhealthy(w.worst()) != "" {
+				return rt
+			}
+			m.into[i] = runPlan(name+[]string{"-smoke", "-probe"}[i], plan, target, "{mint: {}}")
+		}
 	}
 	return rt
 }
