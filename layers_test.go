@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"internal/junit":         nil,
 	"internal/mocktest":      {"domain", "mock", "mock/sidedoor"},
 	"internal/textfmt":       nil,
+	"internal/stats":         nil,
 	"internal/reportfixture": {"aggregate", "domain", "internal/textfmt", "scenarios"},
 	"internal/s3fake":        nil,
 	"mock/internal/latency":  nil,
@@ -31,11 +32,13 @@ var allowedImports = map[string][]string{
 	"scenarios":              {"cognito", "domain", "internal/textfmt"},
 	"tokens":                 {"cognito", "domain", "idpclient", "internal/jws", "mock/sidedoor", "scenarios"},
 	"attack":                 {"cognito", "domain", "scenarios", "tokens"},
-	"aggregate":              {"cognito", "domain", "internal/textfmt", "scenarios"},
+	"aggregate":              {"cognito", "domain", "internal/stats", "internal/textfmt", "scenarios"},
 	"compare":                {"aggregate", "internal/textfmt", "scenarios"},
-	"render":                 {"aggregate", "compare", "internal/junit", "internal/textfmt", "scenarios"},
+	"fidelity":               {"aggregate", "compare", "internal/stats", "scenarios"},
+	"render":                 {"aggregate", "compare", "fidelity", "internal/junit", "internal/stats", "internal/textfmt", "scenarios"},
 	"archive":                {"aggregate", "domain", "render", "scenarios"},
 	"s3archive":              {"archive", "internal/awsenv"},
+	"calibrate":              {"aggregate", "cognito", "domain", "internal/stats", "internal/textfmt", "mock", "scenarios"},
 	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "mock", "scenarios", "tokens"},
 	"conformance":            {"cognito", "domain", "idpclient", "internal/junit", "internal/jws", "internal/textfmt", "mock/sidedoor"},
 	"cli":                    {"*"},
@@ -48,7 +51,7 @@ var allowedImports = map[string][]string{
 
 // reporting packages render and compare archives: they must not link the
 // attack, the token machinery or the AWS SDK.
-var reporting = []string{"aggregate", "compare", "render", "archive"}
+var reporting = []string{"aggregate", "compare", "fidelity", "render", "archive"}
 
 const module = "github.com/cogload/cogload"
 

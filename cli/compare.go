@@ -114,17 +114,10 @@ Flags:`)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
-	if *htmlPath != "" {
-		if err := stdio.Files.WriteFile(*htmlPath, func(w io.Writer) error { return render.ComparisonHTML(w, c) }); err != nil {
-			return fmt.Errorf("compare: --html: %w", err)
-		}
-		fmt.Fprintf(stdio.Err, "cogload: wrote %s\n", *htmlPath)
+	if err := stdio.writeHTML("compare", *htmlPath, func(w io.Writer) error { return render.ComparisonHTML(w, c) }); err != nil {
+		return err
 	}
-	if path := stdio.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
-		if err := stdio.Files.AppendFile(path, func(w io.Writer) error { return render.ComparisonMarkdown(w, c) }); err != nil {
-			fmt.Fprintf(stdio.Err, "cogload: GITHUB_STEP_SUMMARY: %v\n", err)
-		}
-	}
+	stdio.appendJobSummary(func(w io.Writer) error { return render.ComparisonMarkdown(w, c) })
 	if c.Breached() {
 		n := 0
 		for _, r := range c.Rules {

@@ -168,3 +168,27 @@ func (s Stdio) checkOutputs(paths map[string]string) error {
 func (s Stdio) awsConfig(ctx context.Context, region string) (aws.Config, error) {
 	return awsenv.Config(ctx, s.Getenv, region, s.HTTPClient)
 }
+
+// appendJobSummary appends a Markdown rendering to the CI job summary
+// ($GITHUB_STEP_SUMMARY) when there is one; failing to is only a warning.
+func (s Stdio) appendJobSummary(write func(io.Writer) error) {
+	path := s.Getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return
+	}
+	if err := s.Files.AppendFile(path, write); err != nil {
+		fmt.Fprintf(s.Err, "cogload: GITHUB_STEP_SUMMARY: %v\n", err)
+	}
+}
+
+// writeHTML writes a command's --html page, when asked for, and says so.
+func (s Stdio) writeHTML(cmd, path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	if err := s.Files.WriteFile(path, write); err != nil {
+		return fmt.Errorf("%s: --html: %w", cmd, err)
+	}
+	fmt.Fprintf(s.Err, "cogload: wrote %s\n", path)
+	return nil
+}

@@ -76,11 +76,7 @@ func present(stdio Stdio, o runOpts, r run.Result) error {
 	if r.Exhausted && !o.quiet {
 		fmt.Fprintln(stdio.Err, "cogload: exclusive token pools ran out; the attack ended early")
 	}
-	if path := stdio.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
-		if err := stdio.Files.AppendFile(path, func(w io.Writer) error { return render.Markdown(w, r.Summary) }); err != nil {
-			fmt.Fprintf(stdio.Err, "cogload: GITHUB_STEP_SUMMARY: %v\n", err)
-		}
-	}
+	stdio.appendJobSummary(func(w io.Writer) error { return render.Markdown(w, r.Summary) })
 	if o.quiet {
 		fmt.Fprintln(stdio.Out, r.Archive)
 		return nil

@@ -190,6 +190,46 @@ func signed(v string, x float64) string {
 	return v
 }
 
+// Check measures a candidate's value against the rule's bound, given the
+// baseline's value: the quantity observed (the value, its change in
+// percent, or in points), written for people, and whether it crosses the
+// bound. Whether the change is beyond noise, and whether there were
+// enough samples to judge, is the caller's to decide.
+func (r Rule) Check(baseline, value float64) RuleResult {
+	m, _ := metricByName(r.Metric)
+	res := RuleResult{Rule: r}
+	delta := roundDelta(value - baseline)
+	switch r.Mode {
+	case RuleAbsolute:
+		res.Observed = value
+		res.ObservedText = textfmt.Value(m.unit, value)
+	case RulePoints:
+		res.Observed = roundDelta(100 * delta)
+		res.ObservedText = formatPoints(delta)
+	case RuleRelative:
+		switch {
+		case baseline != 0:
+			res.Observed = roundDelta(100 * (value - baseline) / math.Abs(baseline))
+			res.ObservedText = formatPercentChange(res.Observed)
+		case delta == 0:
+			res.ObservedText = formatPercentChange(0)
+		default:
+			// From a zero baseline any growth is infinitely large.
+			res.Observed = math.Copysign(math.MaxFloat64, delta)
+			res.ObservedText = "from 0 to " + textfmt.Value(m.unit, value)
+		}
+	}
+	res.Breached = aggregate.CompareOp(res.Observed, r.Op, r.Value)
+	return res
+}
+
+// MinSamples is how many requests a run needs before a change of the
+// metric is judged (a p99 needs 300: three beyond it).
+func MinSamples(metric string) float64 {
+	m, _ := metricByName(metric)
+	return m.minSamples
+}
+
 // evalRule checks r against every non-baseline run.
 func (c *Comparison) evalRule(r Rule) []RuleResult {
 	i := 0
@@ -203,31 +243,9 @@ func (c *Comparison) evalRule(r Rule) []RuleResult {
 	var out []RuleResult
 	for j := c.Baselines; j < len(c.Runs); j++ {
 		cell := row.Cells[j]
-		res := RuleResult{Rule: r, Run: c.Runs[j].Label}
+		res := r.Check(row.Baseline, cell.Value)
+		res.Run = c.Runs[j].Label
 		outside := cell.Verdict != VerdictNoise
-		switch r.Mode {
-		case RuleAbsolute:
-			res.Observed = cell.Value
-			res.ObservedText = textfmt.Value(m.unit, cell.Value)
-			res.Breached = aggregate.CompareOp(cell.Value, r.Op, r.Value)
-		case RulePoints:
-			res.Observed = roundDelta(100 * cell.Delta)
-			res.ObservedText = formatPoints(cell.Delta)
-			res.Breached = aggregate.CompareOp(res.Observed, r.Op, r.Value)
-		case RuleRelative:
-			switch {
-			case cell.DeltaPct != nil:
-				res.Observed = *cell.DeltaPct
-				res.ObservedText = formatPercentChange(*cell.DeltaPct)
-			case cell.Delta == 0:
-				res.ObservedText = formatPercentChange(0)
-			default:
-				// From a zero baseline any growth is infinitely large.
-				res.Observed = math.Copysign(math.MaxFloat64, cell.Delta)
-				res.ObservedText = "from 0 to " + textfmt.Value(m.unit, cell.Value)
-			}
-			res.Breached = aggregate.CompareOp(res.Observed, r.Op, r.Value)
-		}
 		if res.Breached && r.Mode != RuleAbsolute {
 			switch {
 			case !outside:

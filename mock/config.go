@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,84 +23,84 @@ import (
 // defaults applied by New) is a pool that behaves like a freshly created real
 // one with COGNITO_DEFAULT email and the service's default quotas.
 type Config struct {
-	Name        string `yaml:"name"`
-	Description string `yaml:"description"`
+	Name        string `yaml:"name,omitempty"`
+	Description string `yaml:"description,omitempty"`
 	// Region defaults to us-east-1.
-	Region string `yaml:"region"`
+	Region string `yaml:"region,omitempty"`
 	// UserPoolID is derived from the region, the name and the seed when empty.
-	UserPoolID string `yaml:"userPoolId"`
+	UserPoolID string `yaml:"userPoolId,omitempty"`
 	// StatusMode is observed (default) or model.
-	StatusMode string `yaml:"statusMode"`
+	StatusMode string `yaml:"statusMode,omitempty"`
 	// Clients defaults to one client allowing USER_PASSWORD_AUTH and
 	// REFRESH_TOKEN_AUTH.
-	Clients              []ClientConfig `yaml:"clients"`
-	Delivery             DeliveryConfig `yaml:"delivery"`
-	CustomMessageTrigger TriggerConfig  `yaml:"customMessageTrigger"`
-	Quotas               QuotaConfig    `yaml:"quotas"`
-	Latency              LatencyConfig  `yaml:"latency"`
+	Clients              []ClientConfig `yaml:"clients,omitempty"`
+	Delivery             DeliveryConfig `yaml:"delivery,omitempty"`
+	CustomMessageTrigger TriggerConfig  `yaml:"customMessageTrigger,omitempty"`
+	Quotas               QuotaConfig    `yaml:"quotas,omitempty"`
+	Latency              LatencyConfig  `yaml:"latency,omitempty"`
 	// Faults maps a GUAVC error type to the probability of answering with it.
-	Faults map[string]float64 `yaml:"faults"`
+	Faults map[string]float64 `yaml:"faults,omitempty"`
 	// OutboxSize bounds the outbox ring (default 1000).
-	OutboxSize int         `yaml:"outboxSize"`
-	Users      UsersConfig `yaml:"users"`
+	OutboxSize int         `yaml:"outboxSize,omitempty"`
+	Users      UsersConfig `yaml:"users,omitempty"`
 }
 
 // ClientConfig is an app client of the pool.
 type ClientConfig struct {
-	Name string `yaml:"name"`
+	Name string `yaml:"name,omitempty"`
 	// ID is derived deterministically when empty.
-	ID string `yaml:"id"`
+	ID string `yaml:"id,omitempty"`
 	// ExplicitAuthFlows as in CreateUserPoolClient (ALLOW_USER_PASSWORD_AUTH,
 	// ALLOW_REFRESH_TOKEN_AUTH, ...). Empty means both of those.
-	ExplicitAuthFlows    []string      `yaml:"explicitAuthFlows"`
-	AccessTokenValidity  time.Duration `yaml:"accessTokenValidity"`
-	IDTokenValidity      time.Duration `yaml:"idTokenValidity"`
-	RefreshTokenValidity time.Duration `yaml:"refreshTokenValidity"`
+	ExplicitAuthFlows    []string      `yaml:"explicitAuthFlows,omitempty"`
+	AccessTokenValidity  time.Duration `yaml:"accessTokenValidity,omitempty"`
+	IDTokenValidity      time.Duration `yaml:"idTokenValidity,omitempty"`
+	RefreshTokenValidity time.Duration `yaml:"refreshTokenValidity,omitempty"`
 }
 
 // DeliveryConfig says how codes are sent.
 type DeliveryConfig struct {
-	Email EmailDelivery `yaml:"email"`
-	SMS   SMSDelivery   `yaml:"sms"`
+	Email EmailDelivery `yaml:"email,omitempty"`
+	SMS   SMSDelivery   `yaml:"sms,omitempty"`
 }
 
 // EmailDelivery configures email delivery.
 type EmailDelivery struct {
 	// SendingAccount is COGNITO_DEFAULT (default) or DEVELOPER (SES).
-	SendingAccount string `yaml:"sendingAccount"`
+	SendingAccount string `yaml:"sendingAccount,omitempty"`
 	// DailyLimit applies to COGNITO_DEFAULT only; nil means 50, 0 means off.
-	DailyLimit  *int    `yaml:"dailyLimit"`
-	FailureRate float64 `yaml:"failureRate"`
+	DailyLimit  *int    `yaml:"dailyLimit,omitempty"`
+	FailureRate float64 `yaml:"failureRate,omitempty"`
 	// RoleError, when set, is returned for every email delivery
 	// (InvalidEmailRoleAccessPolicyException).
-	RoleError string `yaml:"roleError"`
+	RoleError string `yaml:"roleError,omitempty"`
 }
 
 // SMSDelivery configures SMS delivery.
 type SMSDelivery struct {
 	// Enabled defaults to true. A disabled SMS configuration answers
 	// phone_number requests with InvalidSmsRoleAccessPolicyException.
-	Enabled     *bool   `yaml:"enabled"`
-	FailureRate float64 `yaml:"failureRate"`
+	Enabled     *bool   `yaml:"enabled,omitempty"`
+	FailureRate float64 `yaml:"failureRate,omitempty"`
 	// RoleError is InvalidSmsRoleAccessPolicyException or
 	// InvalidSmsRoleTrustRelationshipException.
-	RoleError string `yaml:"roleError"`
+	RoleError string `yaml:"roleError,omitempty"`
 }
 
 // TriggerConfig configures the simulated CustomMessage Lambda trigger.
 type TriggerConfig struct {
-	Enabled bool          `yaml:"enabled"`
-	Latency LatencyConfig `yaml:"latency"`
+	Enabled bool          `yaml:"enabled,omitempty"`
+	Latency LatencyConfig `yaml:"latency,omitempty"`
 	// Failures maps UserLambdaValidationException, UnexpectedLambdaException
 	// or InvalidLambdaResponseException to a probability.
-	Failures map[string]float64 `yaml:"failures"`
+	Failures map[string]float64 `yaml:"failures,omitempty"`
 	// Capture records the ClientMetadata the trigger saw in the outbox
 	// (default true).
-	Capture *bool `yaml:"capture"`
+	Capture *bool `yaml:"capture,omitempty"`
 	// ReturnsEmailMessage makes the trigger answer with emailMessage, which
 	// the service refuses (InvalidLambdaResponseException) when the pool
 	// sends email with COGNITO_DEFAULT.
-	ReturnsEmailMessage bool `yaml:"returnsEmailMessage"`
+	ReturnsEmailMessage bool `yaml:"returnsEmailMessage,omitempty"`
 }
 
 // QuotaConfig configures the request-rate and attempt limits. Nil means the
@@ -107,56 +108,75 @@ type TriggerConfig struct {
 type QuotaConfig struct {
 	// Category is the account-wide quota category GUAVC counts against
 	// (default UserAccountRecovery).
-	Category string   `yaml:"category"`
-	RPS      *float64 `yaml:"rps"`
+	Category string   `yaml:"category,omitempty"`
+	RPS      *float64 `yaml:"rps,omitempty"`
 	// Burst defaults to the RPS rounded up.
-	Burst               *int     `yaml:"burst"`
-	PerUserRPS          *float64 `yaml:"perUserRps"`
-	CodesPerUserPerHour *int     `yaml:"codesPerUserPerHour"`
+	Burst               *int     `yaml:"burst,omitempty"`
+	PerUserRPS          *float64 `yaml:"perUserRps,omitempty"`
+	CodesPerUserPerHour *int     `yaml:"codesPerUserPerHour,omitempty"`
 	// Window is sliding (default) or fixed, for codesPerUserPerHour.
-	Window string `yaml:"window"`
+	Window string `yaml:"window,omitempty"`
 }
 
-// LatencyConfig is a lognormal latency model given by two percentiles.
+// LatencyConfig is a latency model in one of two forms: a lognormal given
+// by two percentiles (p50, p99), or an empirical quantile table
+// (quantiles), such as `cogload calibrate` reads off the latency
+// histograms of runs against a real pool. The pool's own latency may also
+// hold outcomes: GetUserAttributeVerificationCode's latency per outcome
+// ("ok" or an error type), each a model of either form that replaces the
+// pool's model for answers with that outcome.
 type LatencyConfig struct {
-	P50 time.Duration `yaml:"p50"`
-	P99 time.Duration `yaml:"p99"`
+	P50       time.Duration   `yaml:"p50,omitempty"`
+	P99       time.Duration   `yaml:"p99,omitempty"`
+	Quantiles []QuantilePoint `yaml:"quantiles,omitempty"`
+	// Outcomes is the whole time of an answer with that outcome: time the
+	// custom-message trigger's latency already took counts towards it.
+	Outcomes map[string]LatencyConfig `yaml:"outcomes,omitempty"`
+}
+
+// QuantilePoint is one entry of a quantile table: the latency at or below
+// which a fraction Q of answers come back. A table runs from q 0 (the
+// fastest answer) to q 1 (the slowest); the mock interpolates linearly
+// between entries.
+type QuantilePoint struct {
+	Q       float64       `yaml:"q"`
+	Latency time.Duration `yaml:"latency"`
 }
 
 // UsersConfig lists users and/or generates a population.
 type UsersConfig struct {
-	Generate *GenerateConfig `yaml:"generate"`
-	List     []UserConfig    `yaml:"list"`
+	Generate *GenerateConfig `yaml:"generate,omitempty"`
+	List     []UserConfig    `yaml:"list,omitempty"`
 }
 
 // GenerateConfig describes a generated population. Shares are fractions in
 // [0,1] and are assigned deterministically from the seed.
 type GenerateConfig struct {
-	Count int `yaml:"count"`
+	Count int `yaml:"count,omitempty"`
 	// UsernamePattern is a fmt pattern taking the index (default user%05d).
-	UsernamePattern string `yaml:"usernamePattern"`
+	UsernamePattern string `yaml:"usernamePattern,omitempty"`
 	// Password is shared by every generated user (default Passw0rd!).
-	Password           string  `yaml:"password"`
-	EmailDomain        string  `yaml:"emailDomain"`
-	PhoneShare         float64 `yaml:"phoneShare"`
-	NoEmailShare       float64 `yaml:"noEmailShare"`
-	UnconfirmedShare   float64 `yaml:"unconfirmedShare"`
-	DisabledShare      float64 `yaml:"disabledShare"`
-	ResetRequiredShare float64 `yaml:"resetRequiredShare"`
-	VerifiedShare      float64 `yaml:"verifiedShare"`
+	Password           string  `yaml:"password,omitempty"`
+	EmailDomain        string  `yaml:"emailDomain,omitempty"`
+	PhoneShare         float64 `yaml:"phoneShare,omitempty"`
+	NoEmailShare       float64 `yaml:"noEmailShare,omitempty"`
+	UnconfirmedShare   float64 `yaml:"unconfirmedShare,omitempty"`
+	DisabledShare      float64 `yaml:"disabledShare,omitempty"`
+	ResetRequiredShare float64 `yaml:"resetRequiredShare,omitempty"`
+	VerifiedShare      float64 `yaml:"verifiedShare,omitempty"`
 }
 
 // UserConfig is one listed user.
 type UserConfig struct {
-	Username    string `yaml:"username"`
-	Password    string `yaml:"password"`
-	Email       string `yaml:"email"`
-	PhoneNumber string `yaml:"phone_number"`
+	Username    string `yaml:"username,omitempty"`
+	Password    string `yaml:"password,omitempty"`
+	Email       string `yaml:"email,omitempty"`
+	PhoneNumber string `yaml:"phone_number,omitempty"`
 	// Status is CONFIRMED (default), UNCONFIRMED or RESET_REQUIRED.
-	Status  string `yaml:"status"`
-	Enabled *bool  `yaml:"enabled"`
+	Status  string `yaml:"status,omitempty"`
+	Enabled *bool  `yaml:"enabled,omitempty"`
 	// Attributes holds further attributes (custom:*, email_verified, ...).
-	Attributes map[string]string `yaml:"attributes"`
+	Attributes map[string]string `yaml:"attributes,omitempty"`
 }
 
 // ConfigError is an invalid pool configuration, positioned in its file.
@@ -290,3 +310,9 @@ func yamlError(name string, data []byte, err error) error {
 }
 
 var quotedRE = regexp.MustCompile(`"([^"]+)"`)
+
+// MarshalYAML writes a table entry on one line, {q: 0.5, latency: 61ms},
+// so a calibrated table reads as a table.
+func (p QuantilePoint) MarshalYAML() ([]byte, error) {
+	return []byte("{q: " + strconv.FormatFloat(p.Q, 'g', -1, 64) + ", latency: " + p.Latency.String() + "}"), nil
+}

@@ -65,6 +65,13 @@ func TestConfigErrorsArePositioned(t *testing.T) {
 		{"window", "quotas:\n  window: rolling\n", "pool.yaml:2:11: quotas.window"},
 		{"status mode", "statusMode: strict\n", "pool.yaml:1:13: statusMode"},
 		{"duplicate key", "name: a\nname: b\n", "pool.yaml:2:1: "},
+		{"table and lognormal", "latency:\n  p50: 10ms\n  quantiles:\n    - {q: 0, latency: 1ms}\n    - {q: 1, latency: 9ms}\n", "pool.yaml:4:5: latency.quantiles: give p50 and p99 (lognormal) or quantiles (a table), not both"},
+		{"table order", "latency:\n  quantiles:\n    - {q: 0, latency: 5ms}\n    - {q: 0.5, latency: 4ms}\n    - {q: 1, latency: 9ms}\n", "pool.yaml:4:7: latency.quantiles[1]: latency 4ms is below"},
+		{"table ends", "latency:\n  quantiles:\n    - {q: 0, latency: 5ms}\n    - {q: 0.9, latency: 9ms}\n", "pool.yaml:4:7: latency.quantiles[1]: q 0.9: the table ends at q 1"},
+		{"outcome name", "latency:\n  outcomes:\n    Slow: {p50: 1ms, p99: 2ms}\n", "pool.yaml:3:11: latency.outcomes.Slow: unknown outcome"},
+		{"outcome empty", "latency:\n  outcomes:\n    ok: {}\n", "pool.yaml:3:9: latency.outcomes.ok: give p50 and p99"},
+		{"outcome lognormal", "latency:\n  outcomes:\n    ok: {p50: 9ms, p99: 2ms}\n", "pool.yaml:3:25: latency.outcomes.ok.p99: p99 2ms is below"},
+		{"trigger outcomes", "customMessageTrigger:\n  latency:\n    outcomes:\n      ok: {p50: 1ms, p99: 2ms}\n", "pool.yaml:4:9: customMessageTrigger.latency.outcomes: latency by outcome is GetUserAttributeVerificationCode's"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig("pool.yaml", []byte(tc.yaml))

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/mock/internal/latency"
 )
 
 // Defaults of the real service.
@@ -199,22 +202,61 @@ func (c *Config) validate() []problem {
 var phoneRE = regexp.MustCompile(`^\+[0-9]{4,15}$`)
 
 func validateLatency(l LatencyConfig, path ...any) []problem {
-	at := func(f string) []any { return append(append([]any(nil), path...), f) }
-	var ps []problem
-	if l.P50 < 0 {
-		ps = append(ps, problem{at("p50"), "must not be negative"})
+	ps := validateLatencyModel(l, path...)
+	if len(l.Outcomes) > 0 && !(len(path) == 1 && path[0] == "latency") {
+		ps = append(ps, problem{at(path, "outcomes"), "latency by outcome is GetUserAttributeVerificationCode's and belongs in the pool's own latency"})
 	}
-	if l.P99 < 0 {
-		ps = append(ps, problem{at("p99"), "must not be negative"})
-	}
-	if l.P99 != 0 && l.P99 < l.P50 {
-		ps = append(ps, problem{at("p99"), fmt.Sprintf("p99 %s is below p50 %s", l.P99, l.P50)})
-	}
-	if l.P99 > 0 && l.P50 == 0 {
-		ps = append(ps, problem{at("p50"), "p50 is required when p99 is set"})
+	for _, name := range slices.Sorted(maps.Keys(l.Outcomes)) {
+		where := at(path, "outcomes", name)
+		if spec, ok := cognito.Lookup(name); name != domain.OutcomeOK && (!ok || !spec.GUAVC || spec.Name != name) {
+			ps = append(ps, problem{where, fmt.Sprintf("unknown outcome %q: use ok or one of GetUserAttributeVerificationCode's error types, e.g. TooManyRequestsException", name)})
+		}
+		m := l.Outcomes[name]
+		if len(m.Outcomes) > 0 {
+			ps = append(ps, problem{at(where, "outcomes"), "an outcome's latency cannot have outcomes of its own"})
+		}
+		if m.P50 == 0 && m.P99 == 0 && len(m.Quantiles) == 0 {
+			ps = append(ps, problem{where, "give p50 and p99 (lognormal) or quantiles (a table)"})
+		}
+		ps = append(ps, validateLatencyModel(m, where...)...)
 	}
 	return ps
 }
+
+// validateLatencyModel checks one model of either form.
+func validateLatencyModel(l LatencyConfig, path ...any) []problem {
+	var ps []problem
+	if len(l.Quantiles) > 0 {
+		if l.P50 != 0 || l.P99 != 0 {
+			ps = append(ps, problem{at(path, "quantiles"), "give p50 and p99 (lognormal) or quantiles (a table), not both"})
+		}
+		var te *latency.TableError
+		if err := quantileTable(l.Quantiles).Validate(); errors.As(err, &te) {
+			where := at(path, "quantiles")
+			if te.Index >= 0 {
+				where = append(where, te.Index)
+			}
+			ps = append(ps, problem{where, te.Msg})
+		}
+		return ps
+	}
+	if l.P50 < 0 {
+		ps = append(ps, problem{at(path, "p50"), "must not be negative"})
+	}
+	if l.P99 < 0 {
+		ps = append(ps, problem{at(path, "p99"), "must not be negative"})
+	}
+	if l.P99 != 0 && l.P99 < l.P50 {
+		ps = append(ps, problem{at(path, "p99"), fmt.Sprintf("p99 %s is below p50 %s", l.P99, l.P50)})
+	}
+	if l.P99 > 0 && l.P50 == 0 {
+		ps = append(ps, problem{at(path, "p50"), "p50 is required when p99 is set"})
+	}
+	return ps
+}
+
+// at extends a problem path.
+func at(path []any, more ...any) []any { return append(append([]any(nil), path...), more...) }
 
 // Validate checks a configuration built in Go (ParseConfig already did).
 func (c *Config) Validate() error {

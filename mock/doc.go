@@ -84,8 +84,32 @@
 //     {"CodeDeliveryDetails":{"AttributeName","DeliveryMedium","Destination"}}
 //     with the destination masked the service's way (a***@e***, +*******8920).
 //
-// A latency sample of the pool's model (lognormal from p50 and p99) delays
-// every operation through the injected sleep before it runs.
+// # Latency
+//
+// Every request is handled as it arrives (quotas, tokens and codes are
+// judged then); its answer is then held for a latency sample, through the
+// injected sleep, before it is written. The sample comes from the pool's
+// model (latency), or, for a GetUserAttributeVerificationCode answer whose
+// outcome ("ok" or an error type) has one, from that outcome's model
+// (latency.outcomes), less the time the trigger's latency already took.
+// A model is one of:
+//   - a lognormal fitted to p50 and p99 (evidence: assumed; the usual
+//     shape of a service's latency, and the two numbers a latency
+//     dashboard shows);
+//   - an empirical quantile table (quantiles: q from 0 to 1 with the
+//     latency at each), sampled by inverting it with linear interpolation
+//     between entries (evidence: calibrated from archives: `cogload
+//     calibrate` reads one table per outcome off the latency histograms
+//     of runs against a real pool, with the archives, sample counts and
+//     confidence intervals in comments; see docs/calibration.md).
+//
+// The same command calibrates the faults (the service's own
+// InternalErrorException rate), the delivery failure rates, the trigger's
+// failures and latency, the category quota's rate and burst (from a
+// throttle probe's per-second series) and the generated users' phone and
+// email shares (evidence: calibrated from archives; each value's comment
+// names them). It fits the quota assuming the mock's order of checks:
+// injected faults come before the category bucket and take no token.
 // [WithNoLimits] switches off steps 3, 4, 7, 9, the daily limit, failure
 // rates, trigger failures and all latency; the token is still verified.
 //

@@ -91,7 +91,7 @@ func (s *Server) runTrigger(c *call, p *pool, d *sidedoor.Delivery, md map[strin
 	if !t.Enabled {
 		return nil
 	}
-	s.delay(c.ctx, latencyModel(t.Latency))
+	s.wait(c, latencyModel(t.Latency))
 	if typ, ok := s.pickFault(t.Failures); ok {
 		return cognito.NewError(typ, "")
 	}

@@ -20,6 +20,8 @@ type call struct {
 	op   string
 	body []byte
 	now  time.Time
+	// waited is the latency the call already slept (the trigger's).
+	waited time.Duration
 }
 
 // ServeHTTP answers the API on POST / and the side doors on their paths.
@@ -74,9 +76,61 @@ func (s *Server) serveAPI(c *call, r *http.Request) string {
 		return s.fail(c, e)
 	}
 	c.body = body
-	s.delay(c.ctx, s.lat)
+	// Quotas, tokens and codes are judged as the request arrives; the
+	// answer then waits out its latency, which may depend on the outcome.
 	c.now = s.now()
-	return handler(c)
+	if s.opts.noLimits || s.lat.IsZero() && len(s.outcomeLat) == 0 {
+		return handler(c)
+	}
+	held := heldAnswers.Get().(*heldAnswer)
+	held.w, c.w = c.w, held
+	outcome := handler(c)
+	s.opts.sleep(c.ctx, s.answerDelay(c, outcome))
+	c.w = held.release()
+	heldAnswers.Put(held)
+	return outcome
+}
+
+var heldAnswers = sync.Pool{New: func() any { return &heldAnswer{body: make([]byte, 0, 512)} }}
+
+// heldAnswer keeps an answer (status and body; headers go straight to the
+// real writer's map, which is sent only with the status) until its
+// latency has passed.
+type heldAnswer struct {
+	w      http.ResponseWriter
+	status int
+	body   []byte
+}
+
+func (h *heldAnswer) Header() http.Header { return h.w.Header() }
+
+func (h *heldAnswer) WriteHeader(code int) {
+	if h.status == 0 {
+		h.status = code
+	}
+}
+
+func (h *heldAnswer) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	h.body = append(h.body, b...)
+	return len(b), nil
+}
+
+// release writes the held answer to the real writer, returns it and
+// readies h for reuse.
+func (h *heldAnswer) release() http.ResponseWriter {
+	w := h.w
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	w.WriteHeader(h.status)
+	_, _ = w.Write(h.body)
+	h.w, h.status = nil, 0
+	if cap(h.body) > 64<<10 {
+		h.body = make([]byte, 0, 512)
+	}
+	h.body = h.body[:0]
+	return w
 }
 
 // fail writes e and returns its type as the outcome.

@@ -47,6 +47,12 @@ func (s *sleeps) Sleep(_ context.Context, d time.Duration) {
 	s.mu.Unlock()
 }
 
+func (s *sleeps) reset() {
+	s.mu.Lock()
+	s.d = nil
+	s.mu.Unlock()
+}
+
 func (s *sleeps) all() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -90,9 +91,41 @@ func TestLatencyAndTriggerUseInjectedSleep(t *testing.T) {
 	if _, err := e.guavc(tok, "email", nil); err != nil {
 		t.Fatal(err)
 	}
+	// The trigger runs while the request is handled; the answer then
+	// waits out the pool's latency.
 	got := e.sleeps.all()
-	if len(got) != 2 || got[0] != 40*time.Millisecond || got[1] != 7*time.Millisecond {
-		t.Fatalf("sleeps = %v, want [40ms 7ms]", got)
+	if len(got) != 2 || got[0] != 7*time.Millisecond || got[1] != 40*time.Millisecond {
+		t.Fatalf("sleeps = %v, want [7ms 40ms]", got)
+	}
+}
+
+// TestLatencyByOutcome: an outcome's latency replaces the pool's model
+// for its answers, and the trigger's latency counts towards it; other
+// outcomes keep the pool's model.
+func TestLatencyByOutcome(t *testing.T) {
+	ms := time.Millisecond
+	e := newEnv(t, func(c *Config) {
+		c.Latency = LatencyConfig{P50: 40 * ms, P99: 40 * ms, Outcomes: map[string]LatencyConfig{
+			"ok":                     {Quantiles: []QuantilePoint{{0, 100 * ms}, {1, 100 * ms}}},
+			cognito.ErrNotAuthorized: {P50: 5 * ms, P99: 5 * ms},
+		}}
+		c.CustomMessageTrigger = TriggerConfig{Enabled: true, Latency: LatencyConfig{P50: 7 * ms, P99: 7 * ms}}
+		c.Delivery.Email.SendingAccount = SendingDeveloper
+	})
+	tok := e.mint("alice", sidedoor.KindAccess)
+	for _, tc := range []struct {
+		token, attr string
+		want        []time.Duration
+	}{
+		{tok, "email", []time.Duration{7 * ms, 93 * ms}},
+		{"garbage.garbage.garbage", "email", []time.Duration{5 * ms}},
+		{tok, "custom:tier", []time.Duration{40 * ms}},
+	} {
+		e.sleeps.reset()
+		_, _ = e.guavc(tc.token, tc.attr, nil)
+		if got := e.sleeps.all(); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: sleeps = %v, want %v", tc.attr, got, tc.want)
+		}
 	}
 }
 

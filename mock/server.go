@@ -99,8 +99,10 @@ type Server struct {
 	perUser  *quota.KeyedBuckets
 	codes    *quota.KeyedWindows
 	daily    *quota.Daily
-	lat      latency.Model
-	faults   latency.Faults
+	lat      latency.Dist
+	// outcomeLat is GetUserAttributeVerificationCode's latency by outcome.
+	outcomeLat map[string]latency.Dist
+	faults     latency.Faults
 
 	outbox  *outbox
 	metrics *metrics
@@ -169,6 +171,12 @@ func (s *Server) initLimits() {
 	}
 	s.daily = quota.NewDaily(limit)
 	s.lat = latencyModel(s.cfg.Latency)
+	if len(s.cfg.Latency.Outcomes) > 0 {
+		s.outcomeLat = make(map[string]latency.Dist, len(s.cfg.Latency.Outcomes))
+		for name, l := range s.cfg.Latency.Outcomes {
+			s.outcomeLat[name] = latencyModel(l)
+		}
+	}
 	s.faults = latency.Faults(s.cfg.Faults)
 }
 
@@ -216,15 +224,39 @@ func (s *Server) chance(p float64) bool {
 	return s.rng.Float64() < p
 }
 
-// delay waits for a latency sample of m through the injected sleep.
-func (s *Server) delay(ctx context.Context, m latency.Model) {
-	if s.opts.noLimits || m.P50 <= 0 {
-		return
+// sample draws a latency of m (0 without limits).
+func (s *Server) sample(m latency.Dist) time.Duration {
+	if s.opts.noLimits || m.IsZero() {
+		return 0
 	}
 	s.rngMu.Lock()
 	d := m.Sample(s.rng)
 	s.rngMu.Unlock()
-	s.opts.sleep(ctx, d)
+	return d
+}
+
+// wait sleeps for a latency sample of m within a call (the trigger's
+// latency) and counts it towards the call's time.
+func (s *Server) wait(c *call, m latency.Dist) {
+	d := s.sample(m)
+	if d <= 0 {
+		return
+	}
+	c.waited += d
+	s.opts.sleep(c.ctx, d)
+}
+
+// answerDelay is how long an answer waits before it is written: a sample
+// of its outcome's latency, less what the call already waited, for
+// GetUserAttributeVerificationCode's outcomes that have one; a sample of
+// the pool's model otherwise.
+func (s *Server) answerDelay(c *call, outcome string) time.Duration {
+	if c.op == cognito.OpGetUserAttributeVerificationCode {
+		if m, ok := s.outcomeLat[outcome]; ok {
+			return max(0, s.sample(m)-c.waited)
+		}
+	}
+	return s.sample(s.lat)
 }
 
 func (s *Server) poolByID(id string) *pool { return (*s.pools.Load())[id] }
@@ -244,4 +276,19 @@ func (s *Server) revoke(originJTIs ...string) {
 	s.revokedMu.Unlock()
 }
 
-func latencyModel(l LatencyConfig) latency.Model { return latency.Model{P50: l.P50, P99: l.P99} }
+// latencyModel is the distribution a latency configuration describes: its
+// quantile table when it has one, else the lognormal of its p50 and p99.
+func latencyModel(l LatencyConfig) latency.Dist {
+	if len(l.Quantiles) > 0 {
+		return quantileTable(l.Quantiles)
+	}
+	return latency.Model{P50: l.P50, P99: l.P99}
+}
+
+func quantileTable(ps []QuantilePoint) latency.Table {
+	t := make(latency.Table, len(ps))
+	for i, p := range ps {
+		t[i] = latency.Point{Q: p.Q, Latency: p.Latency}
+	}
+	return t
+}

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -27,14 +26,7 @@ func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
 
 // ComparisonJSON writes a comparison as indented JSON
 // (schema "cogload.comparison/v1").
-func ComparisonJSON(w io.Writer, c *compare.Comparison) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(c); err != nil {
-		return fmt.Errorf("encode comparison: %w", err)
-	}
-	return nil
-}
+func ComparisonJSON(w io.Writer, c *compare.Comparison) error { return writeJSON(w, "comparison", c) }
 
 // ctext is a text or Markdown comparison: the run report's doc (headings,
 // tables, escaping) with the comparison's own sections.
@@ -148,13 +140,17 @@ func (d *ctext) metricTable(c *compare.Comparison, lead []string, rows []compare
 	d.table(header, align, out)
 }
 
-func (d *ctext) rules(c *compare.Comparison) {
-	if len(c.Rules) == 0 {
+func (d *ctext) rules(c *compare.Comparison) { d.ruleTable(c.Rules) }
+
+// ruleTable writes regression rules checked against runs, breaches
+// counted in the heading.
+func (d *doc) ruleTable(results []compare.RuleResult) {
+	if len(results) == 0 {
 		return
 	}
 	breached, unjudged := 0, 0
-	rows := make([][]string, 0, len(c.Rules))
-	for _, r := range c.Rules {
+	rows := make([][]string, 0, len(results))
+	for _, r := range results {
 		mark := ruleMark(r)
 		switch mark {
 		case "✗":
@@ -166,9 +162,9 @@ func (d *ctext) rules(c *compare.Comparison) {
 	}
 	var title string
 	if breached == 0 {
-		title = fmt.Sprintf("Regression rules: no breach in %d checks", len(c.Rules))
+		title = fmt.Sprintf("Regression rules: no breach in %d checks", len(results))
 	} else {
-		title = fmt.Sprintf("Regression rules: %d of %d checks BREACHED", breached, len(c.Rules))
+		title = fmt.Sprintf("Regression rules: %d of %d checks BREACHED", breached, len(results))
 	}
 	if unjudged > 0 {
 		title += fmt.Sprintf(" (%d could not be judged)", unjudged)

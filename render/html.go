@@ -12,7 +12,9 @@ import (
 
 	"github.com/cogload/cogload/aggregate"
 	"github.com/cogload/cogload/compare"
+	"github.com/cogload/cogload/fidelity"
 	"github.com/cogload/cogload/internal/textfmt"
+	"github.com/olekukonko/tablewriter/tw"
 )
 
 // The page's script and style are compiled in, so a report opens offline
@@ -39,6 +41,8 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"mt": func(c *compare.Comparison, rows []compare.Row, group string, dim bool) htmlMetricTable {
 		return htmlMetricTable{C: c, Rows: rows, Group: group, Dim: dim}
 	},
+	"ftable": fidelityTable,
+	"runs":   func(r *fidelity.Report) []fidelity.RunInfo { return []fidelity.RunInfo{r.Real, r.Mock} },
 }).ParseFS(htmlAssets, "assets/report.html.tmpl"))
 
 func init() {
@@ -53,6 +57,7 @@ type htmlPage struct {
 	// Summary (one run) or Comparison is set, and embedded as JSON.
 	Summary    *aggregate.Summary
 	Comparison *compare.Comparison
+	Fidelity   *fidelity.Report
 	Charts     chartData
 	CSS        template.CSS
 	JS         template.JS
@@ -151,6 +156,51 @@ func ComparisonHTML(w io.Writer, c *compare.Comparison) error {
 	return renderPage(w, p)
 }
 
+// FidelityHTML writes a fidelity report as a self-contained HTML page:
+// both runs' series and latency distributions overlaid, and the
+// fidelity tables with a verdict per line.
+func FidelityHTML(w io.Writer, r *fidelity.Report) error {
+	p := &htmlPage{Fidelity: r, Charts: chartData{Kind: "compare"}, Title: "cogload fidelity: " + r.Mock.Label + " against " + r.Real.Label}
+	p.Labels = []string{r.Real.Label, r.Mock.Label}
+	for i, s := range r.Summaries() {
+		cr, err := chartRunOf(p.Labels[i], s)
+		if err != nil {
+			return fmt.Errorf("render fidelity html: %w", err)
+		}
+		p.Charts.Runs = append(p.Charts.Runs, cr)
+	}
+	p.Verdict = strings.ToUpper(r.Verdict)
+	p.VerdictNote = fmt.Sprintf("%d outcomes, %d variants, %d latency lines", len(r.Outcomes), len(r.Variants), len(r.Latency))
+	return renderPage(w, p)
+}
+
+// htmlTable is one fidelity table: its header, which columns are
+// numbers, and its rows (the same as the text rendering's).
+type htmlTable struct {
+	Header []string
+	Num    []bool
+	Rows   [][]string
+}
+
+func fidelityTable(which string, r *fidelity.Report) htmlTable {
+	var t htmlTable
+	var align []tw.Align
+	switch which {
+	case "outcomes":
+		t.Header, align, t.Rows = fidelityOutcomeHeader, fidelityOutcomeAlign, fidelityOutcomeRows(r)
+	case "latency":
+		t.Header, align, t.Rows = fidelityLatencyHeader, fidelityLatencyAlign, fidelityLatencyRows(r)
+	case "throttle":
+		t.Header, align, t.Rows = []string{"", r.Real.Label, r.Mock.Label, "verdict"}, []tw.Align{left, right, right, left}, fidelityThrottleRows(r)
+	case "variants":
+		t.Header, align, t.Rows = fidelityVariantHeader(r), fidelityVariantAlign, fidelityVariantRows(r)
+	}
+	for _, a := range align {
+		t.Num = append(t.Num, a == right)
+	}
+	return t
+}
+
 func renderPage(w io.Writer, p *htmlPage) error {
 	css, err := htmlAssets.ReadFile("assets/report.css")
 	if err != nil {
@@ -215,9 +265,9 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 // verdictClass maps a verdict to the CSS class that colours it.
 func verdictClass(v string) string {
 	switch v {
-	case compare.VerdictRegression, "FAIL", "VIOLATIONS", "REGRESSION":
+	case compare.VerdictRegression, "FAIL", "VIOLATIONS", "REGRESSION", "DIFFERS":
 		return "bad"
-	case compare.VerdictImprovement, "PASS", "NO REGRESSION":
+	case compare.VerdictImprovement, "PASS", "NO REGRESSION", "SAME":
 		return "good"
 	case compare.VerdictNoise, compare.VerdictFewSamples:
 		return "noise"

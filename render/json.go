@@ -9,11 +9,14 @@ import (
 )
 
 // JSON writes s as indented JSON (the summary.json format).
-func JSON(w io.Writer, s *aggregate.Summary) error {
+func JSON(w io.Writer, s *aggregate.Summary) error { return writeJSON(w, "summary", s) }
+
+// writeJSON is every JSON rendering: indented, what named in errors.
+func writeJSON(w io.Writer, what string, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(s); err != nil {
-		return fmt.Errorf("encode summary: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode %s: %w", what, err)
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 // Package latency gives the mock its simulated service time and injected faults: a
-// lognormal latency model fitted to a median and a 99th percentile, and a table of error
-// types with probabilities. Both draw from a caller-supplied *rand.Rand, so a seeded
+// lognormal latency model fitted to a median and a 99th percentile, an empirical quantile
+// table (a Dist either way), and a table of error types with probabilities. Both draw from a caller-supplied *rand.Rand, so a seeded
 // generator replays the same sequence; *rand.Rand is not safe for concurrent use, so
 // callers give each goroutine its own or guard a shared one.
 package latency
