@@ -48,7 +48,7 @@ Flags:`)
 	if err := stdio.checkOutputs(map[string]string{"--out": *out}); err != nil {
 		return err
 	}
-	baseCfg, err := mock.ResolveConfig(*base)
+	baseCfg, err := mock.ResolveConfig(ctx, *base)
 	if err != nil {
 		return usageErr(fmt.Errorf("calibrate: --base: %w", err))
 	}

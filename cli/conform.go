@@ -121,7 +121,7 @@ Flags:`)
 		target = p.Target
 		opts.AdminCredentials = awsCfg.Credentials
 	case *targetFile != "":
-		t, err := conformance.LoadTarget(*targetFile)
+		t, err := conformance.LoadTarget(ctx, *targetFile)
 		if err != nil {
 			return usageErr(err)
 		}

@@ -39,7 +39,7 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	if len(rest) > 0 {
 		return usagef("mock: unexpected argument %q: use --config to name a pool configuration", rest[0])
 	}
-	cfg, err := mock.ResolveConfig(*config)
+	cfg, err := mock.ResolveConfig(ctx, *config)
 	if err != nil {
 		return usageErr(fmt.Errorf("mock: --config: %w", err))
 	}

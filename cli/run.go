@@ -112,7 +112,7 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 		return usagef("--duration: must be positive, got %s", o.duration)
 	}
 
-	sc, err := scenarios.Resolve(o.scenarioP)
+	sc, err := scenarios.Resolve(ctx, o.scenarioP)
 	if err != nil {
 		return usageErr(err)
 	}

@@ -62,8 +62,8 @@ func (c *validateOverrides) options() scenarios.CompileOptions {
 
 // compileScenario resolves and compiles a scenario; every failure is invalid
 // input (exit 2).
-func compileScenario(nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
-	s, err := scenarios.Resolve(nameOrPath)
+func compileScenario(ctx context.Context, nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
+	s, err := scenarios.Resolve(ctx, nameOrPath)
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -91,7 +91,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		fs.Usage()
 		return usagef("validate takes one scenario, got %d arguments", len(pos))
 	}
-	plan, err := compileScenario(pos[0], cf.options())
+	plan, err := compileScenario(ctx, pos[0], cf.options())
 	if err != nil {
 		return err
 	}

@@ -196,7 +196,7 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options
 		Dir: opts.Dir, Getenv: opts.Getenv, Logf: opts.Logf, HTTPClient: opts.HTTPClient, Now: opts.Now,
 		Shard: opts.Shard,
 	}
-	tg, err := startTarget(plan, pool, opts, &env)
+	tg, err := startTarget(ctx, plan, pool, opts, &env)
 	if err != nil {
 		return Result{}, err
 	}
@@ -251,13 +251,13 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options
 
 // startTarget serves the pool configuration on loopback for a mock plan,
 // or names the real endpoint, and completes env with where to log in.
-func startTarget(plan *scenarios.Plan, pool string, opts Options, env *tokens.Env) (target, error) {
+func startTarget(ctx context.Context, plan *scenarios.Plan, pool string, opts Options, env *tokens.Env) (target, error) {
 	if !plan.Target.Mock {
 		endpoint := Endpoint(plan.Target)
 		env.Endpoint = endpoint
 		return target{endpoint: endpoint, label: endpoint, pool: plan.Target.UserPoolID, stop: func() {}}, nil
 	}
-	cfg, err := mock.ResolveConfig(poolPath(opts.Dir, pool))
+	cfg, err := mock.ResolveConfig(ctx, poolPath(opts.Dir, pool))
 	if err != nil {
 		return target{}, domain.Exit(domain.ExitUsage, fmt.Errorf("pool configuration: %w", err))
 	}

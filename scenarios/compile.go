@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // Defaults applied by Compile.
@@ -122,7 +123,7 @@ func (s *Scenario) Compile(opts CompileOptions) (*Plan, error) {
 		c.quota()
 		c.warnings()
 	}
-	if err := c.errs.err(); err != nil {
+	if err := c.errs.Err(); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(s.data)
@@ -241,7 +242,7 @@ func (c *compiler) pool(name, at string) (string, bool) {
 				return name, true
 			}
 		}
-		c.report(at, fmt.Sprintf("unknown pool configuration %q", name), oneOf(name, known)+", or a pool configuration file (.yaml)")
+		c.report(at, fmt.Sprintf("unknown pool configuration %q", name), input.OneOf(name, known)+", or a pool configuration file (.yaml)")
 		return "", false
 	}
 	p := c.relPath(name)
