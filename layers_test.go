@@ -40,7 +40,7 @@ var allowedImports = map[string][]string{
 	"archive":                {"aggregate", "domain", "render", "scenarios"},
 	"s3archive":              {"archive", "internal/awsenv"},
 	"calibrate":              {"aggregate", "cognito", "domain", "internal/stats", "internal/textfmt", "mock", "scenarios"},
-	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "mock", "scenarios", "tokens"},
+	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "internal/input", "mock", "scenarios", "tokens"},
 	"conformance":            {"cognito", "domain", "idpclient", "internal/input", "internal/junit", "internal/jws", "internal/textfmt", "mock/sidedoor"},
 	"cli":                    {"*"},
 	"bench":                  nil,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cogload/cogload/calibrate"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -50,7 +51,7 @@ Flags:`)
 	}
 	baseCfg, err := mock.ResolveConfig(ctx, *base)
 	if err != nil {
-		return usageErr(fmt.Errorf("calibrate: --base: %w", err))
+		return domain.InvalidInput(fmt.Errorf("calibrate: --base: %w", err))
 	}
 	archives, done, err := openArchives(ctx, stdio, paths, false)
 	if err != nil {

@@ -123,7 +123,7 @@ Flags:`)
 	case *targetFile != "":
 		t, err := conformance.LoadTarget(ctx, *targetFile)
 		if err != nil {
-			return usageErr(err)
+			return domain.InvalidInput(err)
 		}
 		if *endpoint != "" {
 			t.Endpoint = *endpoint

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -41,7 +42,7 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	cfg, err := mock.ResolveConfig(ctx, *config)
 	if err != nil {
-		return usageErr(fmt.Errorf("mock: --config: %w", err))
+		return domain.InvalidInput(err) // the same text validate and run give
 	}
 	var opts []mock.Option
 	if *seed != "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/s3archive"
@@ -114,7 +115,7 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 
 	sc, err := scenarios.Resolve(ctx, o.scenarioP)
 	if err != nil {
-		return usageErr(err)
+		return domain.InvalidInput(err)
 	}
 	copts := scenarios.CompileOptions{Rate: o.rate, Duration: o.duration, Pools: o.pools, KnownPools: mock.BuiltinNames()}
 	if o.seedSet {
