@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cogload/cogload/calibrate"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -48,9 +49,9 @@ Flags:`)
 	if err := stdio.checkOutputs(map[string]string{"--out": *out}); err != nil {
 		return err
 	}
-	baseCfg, err := mock.ResolveConfig(*base)
+	baseCfg, err := mock.ResolveConfig(ctx, *base)
 	if err != nil {
-		return usageErr(fmt.Errorf("calibrate: --base: %w", err))
+		return domain.InvalidInput(fmt.Errorf("calibrate: --base: %w", err))
 	}
 	archives, done, err := openArchives(ctx, stdio, paths, false)
 	if err != nil {

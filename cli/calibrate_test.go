@@ -212,7 +212,7 @@ func roundTrip(t *testing.T, dir string, w *stallWatch) *roundTripRuns {
 		return p
 	}
 	rt.base = write("x.yaml", poolX)
-	cfgX, err := mock.LoadConfig(rt.base)
+	cfgX, err := mock.LoadConfig(t.Context(), rt.base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func roundTrip(t *testing.T, dir string, w *stallWatch) *roundTripRuns {
 	runPlan := func(name, body, target, source string) string {
 		t.Helper()
 		p := write(name+".yaml", strings.NewReplacer("TARGET", target, "SOURCE", source).Replace(body))
-		sc, err := scenarios.Load(p)
+		sc, err := scenarios.Load(t.Context(), p)
 		if err != nil {
 			t.Error(err)
 			return ""
@@ -271,7 +271,7 @@ func roundTrip(t *testing.T, dir string, w *stallWatch) *roundTripRuns {
 	}
 	yText, _ := os.ReadFile(yPath)
 	t.Logf("%s:\n%s", yPath, yText)
-	cfgY, err := mock.LoadConfig(yPath)
+	cfgY, err := mock.LoadConfig(t.Context(), yPath)
 	if err != nil {
 		t.Fatalf("the calibrated configuration does not load: %v", err)
 	}
@@ -393,7 +393,7 @@ func checkCalibration(t *testing.T, smoke, probe, base string) {
 		}
 		srcs = append(srcs, a)
 	}
-	cfg, err := mock.LoadConfig(base)
+	cfg, err := mock.LoadConfig(t.Context(), base)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,9 +121,9 @@ Flags:`)
 		target = p.Target
 		opts.AdminCredentials = awsCfg.Credentials
 	case *targetFile != "":
-		t, err := conformance.LoadTarget(*targetFile)
+		t, err := conformance.LoadTarget(ctx, *targetFile)
 		if err != nil {
-			return usageErr(err)
+			return domain.InvalidInput(err)
 		}
 		if *endpoint != "" {
 			t.Endpoint = *endpoint

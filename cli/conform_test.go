@@ -69,7 +69,7 @@ func TestConformFlags(t *testing.T) {
 		{[]string{"--run", "^nothing$"}, domain.ExitUsage, "matches no case"},
 		{[]string{"--status-mode", "loud"}, domain.ExitUsage, "--status-mode"},
 		{[]string{"--region", "eu-central-1"}, domain.ExitUsage, "--target-file or --provision"},
-		{[]string{"--target-file", bad}, domain.ExitUsage, "surprise"},
+		{[]string{"--target-file", bad}, domain.ExitUsage, "bad.yaml:4:1: unknown field"},
 		{[]string{"--target-file", bad, "--provision"}, domain.ExitUsage, "exclude"},
 		{[]string{"extra"}, domain.ExitUsage, "no arguments"},
 	} {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -39,9 +40,9 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	if len(rest) > 0 {
 		return usagef("mock: unexpected argument %q: use --config to name a pool configuration", rest[0])
 	}
-	cfg, err := mock.ResolveConfig(*config)
+	cfg, err := mock.ResolveConfig(ctx, *config)
 	if err != nil {
-		return usageErr(fmt.Errorf("mock: --config: %w", err))
+		return domain.InvalidInput(err) // the same text validate and run give
 	}
 	var opts []mock.Option
 	if *seed != "" {

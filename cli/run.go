@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/s3archive"
@@ -112,9 +113,9 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 		return usagef("--duration: must be positive, got %s", o.duration)
 	}
 
-	sc, err := scenarios.Resolve(o.scenarioP)
+	sc, err := scenarios.Resolve(ctx, o.scenarioP)
 	if err != nil {
-		return usageErr(err)
+		return domain.InvalidInput(err)
 	}
 	copts := scenarios.CompileOptions{Rate: o.rate, Duration: o.duration, Pools: o.pools, KnownPools: mock.BuiltinNames()}
 	if o.seedSet {

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/render"
+	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -60,16 +62,19 @@ func (c *validateOverrides) options() scenarios.CompileOptions {
 	return o
 }
 
-// compileScenario resolves and compiles a scenario; every failure is invalid
-// input (exit 2).
-func compileScenario(nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
-	s, err := scenarios.Resolve(nameOrPath)
+// compileScenario resolves and compiles a scenario and loads the pool
+// configurations it names; every failure is invalid input (exit 2).
+func compileScenario(ctx context.Context, nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
+	s, err := scenarios.Resolve(ctx, nameOrPath)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, domain.InvalidInput(err)
 	}
 	p, err := s.Compile(opts)
 	if err != nil {
 		return nil, usageErr(err)
+	}
+	if _, err := run.LoadPools(ctx, p); err != nil {
+		return nil, domain.InvalidInput(err)
 	}
 	return p, nil
 }
@@ -79,7 +84,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	asJSON := fs.Bool("json", false, "print the plan as JSON (no tokens or secrets)")
 	cf := addValidateOverrides(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: cogload validate [flags] SCENARIO\n\nSCENARIO is a file or a built-in: %s.\nPrints the plan without sending anything; exit 2 when the scenario is invalid.\n\nFlags:\n",
+		fmt.Fprintf(fs.Output(), "Usage: cogload validate [flags] SCENARIO\n\nSCENARIO is a file or a built-in: %s.\nPrints the plan without sending anything; exit 2 when the scenario, or a pool configuration file it names, is invalid.\n\nFlags:\n",
 			strings.Join(scenarios.BuiltinNames(), ", "))
 		fs.PrintDefaults()
 	}
@@ -91,7 +96,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		fs.Usage()
 		return usagef("validate takes one scenario, got %d arguments", len(pos))
 	}
-	plan, err := compileScenario(pos[0], cf.options())
+	plan, err := compileScenario(ctx, pos[0], cf.options())
 	if err != nil {
 		return err
 	}

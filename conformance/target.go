@@ -1,16 +1,14 @@
 package conformance
 
 import (
-	"bytes"
-	"errors"
+	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
-	"github.com/goccy/go-yaml"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // Capability is something a target offers beyond plain user tokens.
@@ -88,65 +86,63 @@ func (t *Target) RolePool(role string) (Pool, bool) {
 	return p, true
 }
 
-// LoadTarget reads a target file (YAML or JSON).
-func LoadTarget(path string) (*Target, error) {
-	data, err := os.ReadFile(path)
+// LoadTarget reads a target file (YAML or JSON, at most
+// input.MaxTargetBytes). Cancelling ctx stops the read.
+func LoadTarget(ctx context.Context, path string) (*Target, error) {
+	data, err := input.ReadFile(ctx, input.Target, path)
 	if err != nil {
-		return nil, fmt.Errorf("read target file: %w", err)
+		return nil, err
 	}
 	return ParseTarget(path, data)
 }
 
-// ParseTarget decodes a target description strictly (unknown fields are
-// errors, reported with line:col) and checks it.
+// ParseTarget decodes a target description strictly (unknown fields and
+// values of the wrong type are errors) and checks it; every error is an
+// *input.Error at its line and column that never quotes a password.
 func ParseTarget(name string, data []byte) (*Target, error) {
-	t, err := decodeTarget(data)
+	var t Target
+	doc, err := input.DecodeYAML(input.Target, name, data, &t)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", name, err)
+		return nil, err
 	}
 	if t.Name == "" {
 		t.Name = name
 	}
-	if err := t.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if path, msg := t.problem(); msg != "" {
+		return nil, doc.At(path, msg, "")
 	}
 	return &t, nil
 }
 
-// decodeTarget shields callers from decoder panics: goccy/go-yaml v1.19.2
-// panics on some tagged sequences (found by FuzzParseTarget).
-func decodeTarget(data []byte) (t Target, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("not a valid YAML or JSON target description (the decoder failed: %v)", r)
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
-	if derr := dec.Decode(&t); derr != nil {
-		return t, errors.New(strings.TrimSpace(yaml.FormatError(derr, false, false)))
-	}
-	return t, nil
-}
-
 // Validate checks that the target can be driven at all.
 func (t *Target) Validate() error {
+	if path, msg := t.problem(); msg != "" {
+		var noFile *input.Doc // a Target built in Go has no lines to point at
+		return noFile.At(path, msg, "")
+	}
+	return nil
+}
+
+// problem returns the first reason the target cannot be driven, at its
+// YAMLPath, or an empty msg.
+func (t *Target) problem() (path, msg string) {
 	if t.Endpoint == "" && t.Region == "" {
-		return fmt.Errorf("endpoint: set an endpoint URL or a region")
+		return "$.endpoint", "set an endpoint URL or a region"
 	}
 	switch t.StatusMode {
 	case "", "observed", "model", "either":
 	default:
-		return fmt.Errorf("statusMode: %q is not observed, model or either", t.StatusMode)
+		return "$.statusMode", fmt.Sprintf("%q is not observed, model or either", t.StatusMode)
 	}
-	for _, c := range t.Capabilities {
+	for i, c := range t.Capabilities {
 		switch c {
 		case CapAdmin, CapMock, CapOutbox:
 		default:
-			return fmt.Errorf("capabilities: unknown capability %q (use admin, mock or outbox)", c)
+			return fmt.Sprintf("$.capabilities[%d]", i), fmt.Sprintf("unknown capability %q (use admin, mock or outbox)", c)
 		}
 	}
-	if err := checkPool("", t.Pool); err != nil {
-		return err
+	if path, msg := poolProblem("$", t.Pool); msg != "" {
+		return path, msg
 	}
 	roles := make([]string, 0, len(t.Pools))
 	for r := range t.Pools {
@@ -154,29 +150,29 @@ func (t *Target) Validate() error {
 	}
 	sort.Strings(roles)
 	for _, r := range roles {
-		if err := checkPool("pools."+r+".", t.Pools[r]); err != nil {
-			return err
+		if path, msg := poolProblem("$.pools."+r, t.Pools[r]); msg != "" {
+			return path, msg
 		}
 	}
-	return nil
+	return "", ""
 }
 
-func checkPool(prefix string, p Pool) error {
+func poolProblem(at string, p Pool) (path, msg string) {
 	if p.UserPoolID == "" {
-		return fmt.Errorf("%suserPoolId: required", prefix)
+		return at + ".userPoolId", "required"
 	}
 	if p.ClientID == "" {
-		return fmt.Errorf("%sclientId: required", prefix)
+		return at + ".clientId", "required"
 	}
 	for i, u := range p.Users {
 		if u.Username == "" {
-			return fmt.Errorf("%susers[%d].username: required", prefix, i)
+			return fmt.Sprintf("%s.users[%d].username", at, i), "required"
 		}
 		if u.Password == "" {
-			return fmt.Errorf("%susers[%d].password: required to sign in", prefix, i)
+			return fmt.Sprintf("%s.users[%d].password", at, i), "required to sign in"
 		}
 	}
-	return nil
+	return "", ""
 }
 
 // endpointURL is where the SDK and raw requests go: the explicit endpoint,

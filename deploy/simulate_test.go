@@ -163,7 +163,7 @@ func TestSimulatedJob(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sc, err := scenarios.Load(filepath.Join(dir, "scenario.yaml"))
+	sc, err := scenarios.Load(t.Context(), filepath.Join(dir, "scenario.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

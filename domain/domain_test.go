@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -57,6 +58,17 @@ func TestExitCodes(t *testing.T) {
 	var ee *ExitError
 	if !errors.As(err, &ee) || ee.Code != ExitUsage || err.Error() != "wrapped: bad flag" {
 		t.Errorf("exit error through a chain: %v", err)
+	}
+	for cause, want := range map[error]ExitCode{
+		errors.New("s.yaml:1:1: unknown field"):                     ExitUsage,
+		fmt.Errorf("s.yaml: reading stopped: %w", context.Canceled): ExitInterrupted,
+	} {
+		if !errors.As(InvalidInput(cause), &ee) || ee.Code != want {
+			t.Errorf("InvalidInput(%v) exits %v, want %v", cause, ee.Code, want)
+		}
+	}
+	if InvalidInput(nil) != nil {
+		t.Error("InvalidInput(nil) is not nil")
 	}
 }
 

@@ -1,6 +1,10 @@
 package domain
 
-import "strconv"
+import (
+	"context"
+	"errors"
+	"strconv"
+)
 
 // ExitCode is a process exit status. The values are a contract, documented
 // in the README.
@@ -10,7 +14,7 @@ type ExitCode int
 const (
 	ExitOK          ExitCode = 0
 	ExitRuntime     ExitCode = 1   // runtime error (the endpoint is unreachable while preparing, say)
-	ExitUsage       ExitCode = 2   // usage or invalid input: scenario, flags, pool configuration, archive
+	ExitUsage       ExitCode = 2   // usage or invalid input: scenario, flags, pool configuration, target, users or token file, archive
 	ExitViolations  ExitCode = 98  // wrong answers (run) or non-conforming cases (conform)
 	ExitThresholds  ExitCode = 99  // thresholds or regression rules breached
 	ExitInterrupted ExitCode = 130 // interrupted; what was measured was written
@@ -72,4 +76,13 @@ func Exit(code ExitCode, err error) error {
 		return nil
 	}
 	return &ExitError{Code: code, Err: err}
+}
+
+// InvalidInput wraps the failure to read or decode an input file: invalid
+// input, or interrupted when reading it was cancelled (nil stays nil).
+func InvalidInput(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return Exit(ExitInterrupted, err)
+	}
+	return Exit(ExitUsage, err)
 }

@@ -3,6 +3,7 @@
 package examples
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func TestRealPoolScenarioCompiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("user1,secret1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	sc, err := scenarios.Load(path)
+	sc, err := scenarios.Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

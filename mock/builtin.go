@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -36,12 +37,12 @@ func Builtin(name string) (*Config, error) {
 // ResolveConfig loads a built-in configuration by name, or a file when
 // nameOrPath names one (a path with a separator or a .yaml/.yml suffix
 // is always treated as a file).
-func ResolveConfig(nameOrPath string) (*Config, error) {
+func ResolveConfig(ctx context.Context, nameOrPath string) (*Config, error) {
 	looksLikeFile := strings.ContainsAny(nameOrPath, "/\\") || strings.HasSuffix(nameOrPath, ".yaml") || strings.HasSuffix(nameOrPath, ".yml")
 	if !looksLikeFile {
 		if _, err := os.Stat(nameOrPath); err != nil {
 			return Builtin(nameOrPath)
 		}
 	}
-	return LoadConfig(nameOrPath)
+	return LoadConfig(ctx, nameOrPath)
 }

@@ -1,21 +1,13 @@
 package mock
 
 import (
-	"bytes"
-	"errors"
+	"context"
 	"fmt"
-	"io"
-	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // Config is a pool configuration: one user pool with its clients, users,
@@ -179,58 +171,39 @@ type UserConfig struct {
 	Attributes map[string]string `yaml:"attributes,omitempty"`
 }
 
-// ConfigError is an invalid pool configuration, positioned in its file.
-type ConfigError struct {
-	File      string
-	Line, Col int
-	Field     string
-	Msg       string
-}
+// ConfigError is an invalid pool configuration, positioned in its file:
+// "file:line:col: field: message". ParseConfig and LoadConfig return one,
+// or several as an input.Errors; errors.As finds the first.
+type ConfigError = input.Error
 
-// Error renders file:line:col: field: message.
-func (e *ConfigError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// LoadConfig reads and validates a pool configuration file.
-func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+// LoadConfig reads (at most input.MaxPoolConfigBytes) and validates a pool
+// configuration file. Cancelling ctx stops the read.
+func LoadConfig(ctx context.Context, path string) (*Config, error) {
+	data, err := input.ReadFile(ctx, input.PoolConfig, path)
 	if err != nil {
-		return nil, fmt.Errorf("read pool configuration: %w", err)
+		return nil, err
 	}
 	return ParseConfig(path, data)
 }
 
-// ParseConfig decodes strictly (unknown fields are errors) and validates a
-// pool configuration; name labels errors (usually the file name).
+// ParseConfig decodes strictly (unknown fields and values of the wrong
+// type are errors) and validates a pool configuration; name labels errors
+// (usually the file name). Every problem is reported at its line and
+// column.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	var cfg Config
-	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(name, data, err)
+	doc, err := input.DecodeYAML(input.PoolConfig, name, data, &cfg)
+	if err != nil {
+		return nil, err
 	}
-	problems := cfg.validate()
-	if len(problems) == 0 {
-		return &cfg, nil
+	var errs input.Errors
+	for _, p := range cfg.validate() {
+		errs = append(errs, doc.At(yamlPath(p.path...), p.msg, ""))
 	}
-	file, _ := parser.ParseBytes(data, 0)
-	p := problems[0]
-	e := &ConfigError{File: name, Field: p.field(), Msg: p.msg}
-	e.Line, e.Col = locate(file, p.path)
-	if len(problems) > 1 {
-		e.Msg += fmt.Sprintf(" (and %d more problems)", len(problems)-1)
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
-	return nil, e
+	return &cfg, nil
 }
 
 // problem is a semantic error at a path of keys and indexes.
@@ -239,77 +212,20 @@ type problem struct {
 	msg  string
 }
 
-func (p problem) field() string {
+// yamlPath renders string keys and int indexes as a YAMLPath.
+func yamlPath(parts ...any) string {
 	var b strings.Builder
-	for _, s := range p.path {
+	b.WriteString("$")
+	for _, s := range parts {
 		switch v := s.(type) {
 		case string:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(v)
+			b.WriteString("." + v)
 		case int:
 			fmt.Fprintf(&b, "[%d]", v)
 		}
 	}
 	return b.String()
 }
-
-// locate finds the line and column of path in file, falling back to the
-// nearest ancestor that exists.
-func locate(file *ast.File, path []any) (int, int) {
-	if file == nil {
-		return 0, 0
-	}
-	for n := len(path); n > 0; n-- {
-		b := (&yaml.PathBuilder{}).Root()
-		for _, s := range path[:n] {
-			switch v := s.(type) {
-			case string:
-				b = b.Child(v)
-			case int:
-				b = b.Index(uint(v))
-			}
-		}
-		node, err := b.Build().FilterFile(file)
-		if err == nil && node != nil && node.GetToken() != nil {
-			pos := node.GetToken().Position
-			return pos.Line, pos.Column
-		}
-	}
-	return 1, 1
-}
-
-func yamlError(name string, data []byte, err error) error {
-	var yerr interface {
-		error
-		GetMessage() string
-	}
-	if errors.As(err, &yerr) {
-		if tk, ok := yerr.(interface{ GetToken() *token.Token }); ok && tk.GetToken() != nil {
-			pos := tk.GetToken().Position
-			return &ConfigError{File: name, Line: pos.Line, Col: pos.Column, Msg: yerr.GetMessage()}
-		}
-		return &ConfigError{File: name, Msg: yerr.GetMessage()}
-	}
-	// Errors of TextUnmarshalers such as time.Duration carry no position:
-	// find the offending value in the source.
-	e := &ConfigError{File: name, Msg: err.Error()}
-	if m := quotedRE.FindStringSubmatch(err.Error()); m != nil {
-		for _, tk := range lexer.Tokenize(string(data)) {
-			if tk.Value == m[1] && tk.Position != nil {
-				e.Line, e.Col = tk.Position.Line, tk.Position.Column
-				break
-			}
-		}
-	}
-	if strings.Contains(e.Msg, "time: invalid duration") {
-		e.Msg += ": use a Go duration such as 250ms or 1h"
-	}
-	return e
-}
-
-var quotedRE = regexp.MustCompile(`"([^"]+)"`)
 
 // MarshalYAML writes a table entry on one line, {q: 0.5, latency: 61ms},
 // so a calibrated table reads as a table.

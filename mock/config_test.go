@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -58,20 +59,20 @@ func TestConfigErrorsArePositioned(t *testing.T) {
 		{"probability", "name: x\ndelivery:\n  email:\n    failureRate: 1.5\n", "pool.yaml:4:18: delivery.email.failureRate: probability 1.5 out of range"},
 		{"sending account", "delivery:\n  email:\n    sendingAccount: SES\n", "pool.yaml:3:21: delivery.email.sendingAccount: unknown sending account"},
 		{"fault name", "faults:\n  NoSuchException: 0.1\n", "pool.yaml:2:20: faults.NoSuchException: unknown error type"},
-		{"fault sum", "faults:\n  InternalErrorException: 0.6\n  TooManyRequestsException: 0.6\n", "pool.yaml:2:25: faults: probabilities add up"},
+		{"fault sum", "faults:\n  InternalErrorException: 0.6\n  TooManyRequestsException: 0.6\n", "pool.yaml:1:1: faults: probabilities add up"},
 		{"latency order", "latency:\n  p50: 200ms\n  p99: 100ms\n", "pool.yaml:3:8: latency.p99: p99 100ms is below p50 200ms"},
 		{"bad duration", "latency:\n  p50: soon\n", "pool.yaml:2:8: "},
 		{"user status", "users:\n  list:\n    - username: a\n    - username: b\n      status: GONE\n", "pool.yaml:5:15: users.list[1].status: unknown status"},
 		{"window", "quotas:\n  window: rolling\n", "pool.yaml:2:11: quotas.window"},
 		{"status mode", "statusMode: strict\n", "pool.yaml:1:13: statusMode"},
 		{"duplicate key", "name: a\nname: b\n", "pool.yaml:2:1: "},
-		{"table and lognormal", "latency:\n  p50: 10ms\n  quantiles:\n    - {q: 0, latency: 1ms}\n    - {q: 1, latency: 9ms}\n", "pool.yaml:4:5: latency.quantiles: give p50 and p99 (lognormal) or quantiles (a table), not both"},
+		{"table and lognormal", "latency:\n  p50: 10ms\n  quantiles:\n    - {q: 0, latency: 1ms}\n    - {q: 1, latency: 9ms}\n", "pool.yaml:3:3: latency.quantiles: give p50 and p99 (lognormal) or quantiles (a table), not both"},
 		{"table order", "latency:\n  quantiles:\n    - {q: 0, latency: 5ms}\n    - {q: 0.5, latency: 4ms}\n    - {q: 1, latency: 9ms}\n", "pool.yaml:4:7: latency.quantiles[1]: latency 4ms is below"},
 		{"table ends", "latency:\n  quantiles:\n    - {q: 0, latency: 5ms}\n    - {q: 0.9, latency: 9ms}\n", "pool.yaml:4:7: latency.quantiles[1]: q 0.9: the table ends at q 1"},
-		{"outcome name", "latency:\n  outcomes:\n    Slow: {p50: 1ms, p99: 2ms}\n", "pool.yaml:3:11: latency.outcomes.Slow: unknown outcome"},
-		{"outcome empty", "latency:\n  outcomes:\n    ok: {}\n", "pool.yaml:3:9: latency.outcomes.ok: give p50 and p99"},
+		{"outcome name", "latency:\n  outcomes:\n    Slow: {p50: 1ms, p99: 2ms}\n", "pool.yaml:3:5: latency.outcomes.Slow: unknown outcome"},
+		{"outcome empty", "latency:\n  outcomes:\n    ok: {}\n", "pool.yaml:3:5: latency.outcomes.ok: give p50 and p99"},
 		{"outcome lognormal", "latency:\n  outcomes:\n    ok: {p50: 9ms, p99: 2ms}\n", "pool.yaml:3:25: latency.outcomes.ok.p99: p99 2ms is below"},
-		{"trigger outcomes", "customMessageTrigger:\n  latency:\n    outcomes:\n      ok: {p50: 1ms, p99: 2ms}\n", "pool.yaml:4:9: customMessageTrigger.latency.outcomes: latency by outcome is GetUserAttributeVerificationCode's"},
+		{"trigger outcomes", "customMessageTrigger:\n  latency:\n    outcomes:\n      ok: {p50: 1ms, p99: 2ms}\n", "pool.yaml:3:5: customMessageTrigger.latency.outcomes: latency by outcome is GetUserAttributeVerificationCode's"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig("pool.yaml", []byte(tc.yaml))
@@ -92,14 +93,14 @@ func TestResolveConfig(t *testing.T) {
 	if err := os.WriteFile(path, []byte("name: mine\nusers:\n  list:\n    - username: u1\n      email: u1@example.com\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := ResolveConfig(path)
+	cfg, err := ResolveConfig(context.Background(), path)
 	if err != nil || cfg.Name != "mine" {
 		t.Fatalf("file: %v %v", cfg, err)
 	}
-	if cfg, err := ResolveConfig("sms"); err != nil || cfg.Name != "sms" {
+	if cfg, err := ResolveConfig(context.Background(), "sms"); err != nil || cfg.Name != "sms" {
 		t.Fatalf("builtin: %v %v", cfg, err)
 	}
-	if _, err := ResolveConfig(filepath.Join(dir, "missing.yaml")); err == nil {
+	if _, err := ResolveConfig(context.Background(), filepath.Join(dir, "missing.yaml")); err == nil {
 		t.Fatal("missing file accepted")
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/mock/internal/latency"
 )
 
@@ -260,11 +261,14 @@ func at(path []any, more ...any) []any { return append(append([]any(nil), path..
 
 // Validate checks a configuration built in Go (ParseConfig already did).
 func (c *Config) Validate() error {
-	ps := c.validate()
-	if len(ps) == 0 {
-		return nil
+	var errs input.Errors
+	var noFile *input.Doc // a Config built in Go has no lines to point at
+	for _, p := range c.validate() {
+		e := noFile.At(yamlPath(p.path...), p.msg, "")
+		e.File = c.label()
+		errs = append(errs, e)
 	}
-	return &ConfigError{File: c.label(), Field: ps[0].field(), Msg: ps[0].msg}
+	return errs.Err()
 }
 
 func (c *Config) label() string {

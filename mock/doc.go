@@ -2,8 +2,10 @@
 // GetUserAttributeVerificationCode (GUAVC) and the operations around it.
 //
 // It is an [http.Handler]: serve it with httptest in your own tests, or run
-// `cogload mock`. It imports only the cogload/cognito wire contract, so it
-// can be lifted into anyone's tests.
+// `cogload mock`. It imports only the cogload/cognito wire contract, the
+// cogload/domain vocabulary and leaf internal utilities (internal/input
+// reads and strictly decodes pool configuration files), so it can be
+// lifted into anyone's tests.
 //
 //	srv, _ := mock.New(cfg, mock.WithSeed(1))
 //	ts := httptest.NewServer(srv)

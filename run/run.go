@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/cogload/cogload/aggregate"
@@ -24,6 +23,7 @@ import (
 	"github.com/cogload/cogload/attack"
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/tokens"
@@ -37,8 +37,9 @@ const DefaultPool = "email-default"
 type Options struct {
 	// Out is the folder archives are written under (default "results").
 	Out string
-	// Dir is the base of the plan's relative paths (pool files, token
-	// files, exec sources): the scenario's folder. Default ".".
+	// Dir is the base of the plan's relative token files and exec
+	// sources: the scenario's folder. Default ".". (The plan's pool files
+	// are already resolved against it.)
 	Dir string
 	// Shard is the part of the plan this process runs (the zero Shard:
 	// all of it).
@@ -120,20 +121,23 @@ func Run(ctx context.Context, plan *scenarios.Plan, opts Options) (Results, erro
 	for _, w := range p.Warnings[len(plan.Warnings):] {
 		opts.Logf("warning: %s", w)
 	}
+	// Every pool configuration is loaded before the first run, so a bad
+	// one is refused before anything is sent.
+	configs, err := LoadPools(ctx, p)
+	if err != nil {
+		return nil, domain.InvalidInput(err)
+	}
 
 	pools := []string{""}
 	if p.Target.Mock {
-		pools = p.Target.Pools
-		if len(pools) == 0 {
-			pools = []string{DefaultPool}
-		}
+		pools = planPools(p)
 	}
 	var out Results
 	for _, pool := range pools {
 		if ctx.Err() != nil {
 			break
 		}
-		r, err := runOne(ctx, p, pool, opts)
+		r, err := runOne(ctx, p, pool, configs[pool], opts)
 		if err != nil {
 			return out, err
 		}
@@ -190,13 +194,40 @@ type target struct {
 	stop                  func()
 }
 
-func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options) (Result, error) {
+// LoadPools loads every pool configuration a mock plan names (built-in
+// names, or files already resolved against the scenario's folder), keyed
+// by the plan's name for it; nil for a plan with a real endpoint. It is
+// the one way pool configurations of a plan are read: validate, run and
+// mock --config give the same error (file:line:col) for a bad one.
+func LoadPools(ctx context.Context, plan *scenarios.Plan) (map[string]*mock.Config, error) {
+	if !plan.Target.Mock {
+		return nil, nil
+	}
+	configs := map[string]*mock.Config{}
+	for _, pool := range planPools(plan) {
+		cfg, err := mock.ResolveConfig(ctx, pool)
+		if err != nil {
+			return nil, err
+		}
+		configs[pool] = cfg
+	}
+	return configs, nil
+}
+
+func planPools(plan *scenarios.Plan) []string {
+	if len(plan.Target.Pools) == 0 {
+		return []string{DefaultPool}
+	}
+	return plan.Target.Pools
+}
+
+func runOne(ctx context.Context, plan *scenarios.Plan, pool string, cfg *mock.Config, opts Options) (Result, error) {
 	env := tokens.Env{
 		Region: plan.Target.Region, UserPoolID: plan.Target.UserPoolID, ClientID: plan.Target.ClientID,
 		Dir: opts.Dir, Getenv: opts.Getenv, Logf: opts.Logf, HTTPClient: opts.HTTPClient, Now: opts.Now,
 		Shard: opts.Shard,
 	}
-	tg, err := startTarget(plan, pool, opts, &env)
+	tg, err := startTarget(plan, pool, cfg, opts, &env)
 	if err != nil {
 		return Result{}, err
 	}
@@ -208,7 +239,12 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options
 		if ctx.Err() != nil {
 			return Result{}, domain.Exit(domain.ExitInterrupted, ErrInterruptedBeforeStart)
 		}
-		return Result{}, fmt.Errorf("prepare tokens: %w", err)
+		err = fmt.Errorf("prepare tokens: %w", err)
+		var badFile *input.Error // a users or token file
+		if errors.As(err, &badFile) {
+			return Result{}, domain.InvalidInput(err)
+		}
+		return Result{}, err
 	}
 	stopRefresh := set.StartRefresher(ctx)
 	defer stopRefresh()
@@ -251,15 +287,11 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, opts Options
 
 // startTarget serves the pool configuration on loopback for a mock plan,
 // or names the real endpoint, and completes env with where to log in.
-func startTarget(plan *scenarios.Plan, pool string, opts Options, env *tokens.Env) (target, error) {
+func startTarget(plan *scenarios.Plan, pool string, cfg *mock.Config, opts Options, env *tokens.Env) (target, error) {
 	if !plan.Target.Mock {
 		endpoint := Endpoint(plan.Target)
 		env.Endpoint = endpoint
 		return target{endpoint: endpoint, label: endpoint, pool: plan.Target.UserPoolID, stop: func() {}}, nil
-	}
-	cfg, err := mock.ResolveConfig(poolPath(opts.Dir, pool))
-	if err != nil {
-		return target{}, domain.Exit(domain.ExitUsage, fmt.Errorf("pool configuration: %w", err))
 	}
 	m, err := mock.StartLocal(cfg, mock.WithSeed(plan.Seed))
 	if err != nil {
@@ -289,15 +321,6 @@ func describe(t target) string {
 		return t.label
 	}
 	return t.label + " (" + t.pool + ")"
-}
-
-// poolPath makes a pool configuration file relative to the scenario's
-// folder; built-in names pass through.
-func poolPath(dir, nameOrPath string) string {
-	if _, err := mock.Builtin(nameOrPath); err == nil || filepath.IsAbs(nameOrPath) {
-		return nameOrPath
-	}
-	return filepath.Join(dir, nameOrPath)
 }
 
 // schedule is how the attack's stages went, for the summary.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // Defaults applied by Compile.
@@ -122,7 +123,7 @@ func (s *Scenario) Compile(opts CompileOptions) (*Plan, error) {
 		c.quota()
 		c.warnings()
 	}
-	if err := c.errs.err(); err != nil {
+	if err := c.errs.Err(); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(s.data)
@@ -228,7 +229,7 @@ func (c *compiler) report(path, msg, hint string) {
 }
 
 // pool resolves a pool configuration reference: a built-in name, or a
-// file relative to the scenario.
+// file relative to the scenario (to the working directory for --pool).
 func (c *compiler) pool(name, at string) (string, bool) {
 	known := c.opts.KnownPools
 	if known == nil {
@@ -241,12 +242,15 @@ func (c *compiler) pool(name, at string) (string, bool) {
 				return name, true
 			}
 		}
-		c.report(at, fmt.Sprintf("unknown pool configuration %q", name), oneOf(name, known)+", or a pool configuration file (.yaml)")
+		c.report(at, fmt.Sprintf("unknown pool configuration %q", name), input.OneOf(name, known)+", or a pool configuration file (.yaml)")
 		return "", false
 	}
-	p := c.relPath(name)
+	p, hint := c.relPath(name), "paths are relative to the scenario file"
+	if strings.HasPrefix(at, "[") { // from --pool
+		p, hint = name, "paths on the command line are relative to the working directory"
+	}
 	if _, err := os.Stat(p); err != nil {
-		c.report(at, fmt.Sprintf("pool configuration file %s: %v", p, errText(err)), "paths are relative to the scenario file")
+		c.report(at, fmt.Sprintf("pool configuration file %s: %v", p, errText(err)), hint)
 		return "", false
 	}
 	return p, true

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/input"
 )
 
 var (
@@ -54,13 +55,13 @@ func (c *compiler) pools() {
 		if ps.Kind != "" {
 			tp.Kind = TokenKind(ps.Kind)
 			if !contains(tokenKinds, ps.Kind) {
-				c.failf(at+".kind", oneOf(ps.Kind, tokenKinds), "unknown token kind %q", ps.Kind)
+				c.failf(at+".kind", input.OneOf(ps.Kind, tokenKinds), "unknown token kind %q", ps.Kind)
 			}
 		}
 		if ps.Checkout != "" {
 			tp.Checkout = Checkout(ps.Checkout)
 			if !contains(checkouts, ps.Checkout) {
-				c.failf(at+".checkout", oneOf(ps.Checkout, checkouts), "unknown checkout %q", ps.Checkout)
+				c.failf(at+".checkout", input.OneOf(ps.Checkout, checkouts), "unknown checkout %q", ps.Checkout)
 			}
 		}
 		tp.Source = c.source(at, ps, tp.Kind)

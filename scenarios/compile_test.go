@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,12 @@ func TestOverrides(t *testing.T) {
 	}
 	if _, err := s.Compile(CompileOptions{Rate: -1}); err == nil || !strings.Contains(err.Error(), "--rate") {
 		t.Errorf("negative --rate: %v", err)
+	}
+	// A --pool file is relative to the working directory, not the scenario.
+	elsewhere, _ := Parse(filepath.Join(t.TempDir(), "x.yaml"), []byte(mixed))
+	const poolFile = "testdata/broken/empty.yaml" // the compiler only checks it exists
+	if p, err := elsewhere.Compile(CompileOptions{Pools: []string{poolFile}}); err != nil || !cmp.Equal(p.Target.Pools, []string{poolFile}) {
+		t.Errorf("--pool %s: %v", poolFile, err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // Outcomes lists every outcome name an expectation or a threshold filter
@@ -95,7 +96,7 @@ func (c *compiler) expectRules() []ExpectRule {
 		ok := true
 		check := func(field, v string, names []string, what string) {
 			if v != "" && !contains(names, v) {
-				c.failf(at+".match."+field, oneOf(v, names), "no %s named %q", what, v)
+				c.failf(at+".match."+field, input.OneOf(v, names), "no %s named %q", what, v)
 				ok = false
 			}
 		}
@@ -109,7 +110,7 @@ func (c *compiler) expectRules() []ExpectRule {
 		}
 		for j, o := range r.Outcomes {
 			if !validOutcome(o) {
-				c.failf(fmt.Sprintf("%s.outcomes[%d]", at, j), oneOf(o, Outcomes()), "unknown outcome %q", o)
+				c.failf(fmt.Sprintf("%s.outcomes[%d]", at, j), input.OneOf(o, Outcomes()), "unknown outcome %q", o)
 				ok = false
 			}
 		}

@@ -1,9 +1,12 @@
 package scenarios
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cogload/cogload/internal/input"
 )
 
 func FuzzParseThreshold(f *testing.F) {
@@ -29,7 +32,10 @@ func FuzzParseThreshold(f *testing.F) {
 }
 
 // FuzzParse feeds arbitrary YAML to the loader and compiler: they may
-// refuse it, but never panic, and every refusal is a positioned *Error.
+// refuse it, but never panic, and every refusal is an *Error (or Errors)
+// at a line and column. The seed corpus (testdata/fuzz/FuzzParse) holds
+// inputs that crashed or stalled go-yaml: tagged scalars where lists
+// belong, and nesting bombs.
 func FuzzParse(f *testing.F) {
 	for _, n := range BuiltinNames() {
 		data, err := builtinFS.ReadFile("builtin/" + n + ".yaml")
@@ -46,14 +52,21 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	f.Add(bytes.Repeat([]byte("["), 200_000))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data)
 		if err != nil {
+			if perr := input.CheckPositioned(err, "fuzz.yaml"); perr != nil {
+				t.Fatal(perr)
+			}
 			return
 		}
 		// Keep plans small: the fuzzer can write huge sizes and rates.
 		p, err := s.Compile(CompileOptions{})
 		if err != nil {
+			if perr := input.CheckPositioned(err, "fuzz.yaml"); perr != nil {
+				t.Fatal(perr)
+			}
 			return
 		}
 		if len(p.Stages) == 0 || len(p.Variants) == 0 {

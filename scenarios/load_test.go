@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 // golden compares got with testdata/<name>, rewriting it under -update.
 
 func loadAndCompile(path string) (*Plan, error) {
-	s, err := Load(path)
+	s, err := Load(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}
@@ -141,12 +142,12 @@ func TestSmokeStaysUnderMockQuotas(t *testing.T) {
 func TestResolve(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"smoke", "builtin:smoke"} {
-		s, err := Resolve(in)
+		s, err := Resolve(context.Background(), in)
 		if err != nil || s.Source() != "builtin:smoke" {
 			t.Errorf("Resolve(%q) = %v, %v", in, s, err)
 		}
 	}
-	if _, err := Resolve("smoek"); err == nil || !strings.Contains(err.Error(), `did you mean "smoke"?`) {
+	if _, err := Resolve(context.Background(), "smoek"); err == nil || !strings.Contains(err.Error(), `did you mean "smoke"?`) {
 		t.Errorf("Resolve(smoek) error = %v, want a suggestion", err)
 	}
 	dir := t.TempDir()
@@ -154,7 +155,7 @@ func TestResolve(t *testing.T) {
 	if err := os.WriteFile(path, []byte("tokenPools: [{name: v}]\nload: {stages: [{duration: 1s, rate: 1}]}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Resolve(path)
+	s, err := Resolve(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestResolve(t *testing.T) {
 	if p.Name != "mine" {
 		t.Errorf("default name %q, want the file's stem", p.Name)
 	}
-	if _, err := Resolve(filepath.Join(dir, "missing.yaml")); err == nil {
+	if _, err := Resolve(context.Background(), filepath.Join(dir, "missing.yaml")); err == nil {
 		t.Error("a missing file resolved")
 	}
 }

@@ -149,8 +149,8 @@ func schemaFor(t reflect.Type, path string, missing *[]string) map[string]any {
 		var required []string
 		for i := range t.NumField() {
 			f := t.Field(i)
-			name := yamlName(f)
-			if !f.IsExported() || name == "" {
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || name == "" || name == "-" {
 				continue
 			}
 			props[name] = schemaFor(f.Type, child(name), missing)

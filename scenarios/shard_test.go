@@ -213,7 +213,7 @@ load: {stages: [{duration: 1s, rate: 5}]}
 		if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("u,p\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		sc, err := Load(path)
+		sc, err := Load(t.Context(), path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,7 @@ package scenarios
 import (
 	"time"
 
-	"github.com/goccy/go-yaml/ast"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // Scenario is a scenario file as written: the YAML shape, before defaults
@@ -21,12 +21,12 @@ type Scenario struct {
 	Thresholds  []string        `yaml:"thresholds,omitempty"`
 
 	// source is where the scenario came from ("builtin:smoke" or a path);
-	// dir resolves relative file references; data and file keep the bytes
-	// and the AST so later checks can point at a line and column.
+	// dir resolves relative file references; data and doc keep the bytes
+	// and the syntax tree so later checks can point at a line and column.
 	source string
 	dir    string
 	data   []byte
-	file   *ast.File
+	doc    *input.Doc
 }
 
 // TargetSpec is where requests go: the embedded mock (default) or an

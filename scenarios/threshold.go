@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cogload/cogload/internal/input"
 )
 
 // ThresholdFilterKeys are the dimensions a threshold may be restricted to.
@@ -35,7 +37,7 @@ func ParseThreshold(expr string) (Threshold, error) {
 		if got == "" {
 			got = strings.Fields(s)[0]
 		}
-		return t, thresholdErr(fmt.Sprintf("unknown metric %q", got), oneOf(got, slices.Sorted(slices.Values(MetricNames(func(m Metric) bool { return m.Threshold })))))
+		return t, thresholdErr(fmt.Sprintf("unknown metric %q", got), input.OneOf(got, slices.Sorted(slices.Values(MetricNames(func(m Metric) bool { return m.Threshold })))))
 	}
 	t.Metric = m.Name
 	rest := strings.TrimLeft(s[i:], " \t")
@@ -91,7 +93,7 @@ func parseFilter(body string) (map[string]string, error) {
 			return nil, thresholdErr(fmt.Sprintf("filter entry %q is not key=value", strings.TrimSpace(part)), "write {key=value,...}, keys: "+strings.Join(ThresholdFilterKeys, ", "))
 		}
 		if !contains(ThresholdFilterKeys, k) {
-			return nil, thresholdErr(fmt.Sprintf("unknown filter key %q", k), oneOf(k, ThresholdFilterKeys))
+			return nil, thresholdErr(fmt.Sprintf("unknown filter key %q", k), input.OneOf(k, ThresholdFilterKeys))
 		}
 		if uq, err := strconv.Unquote(v); err == nil && len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
 			v = uq
@@ -105,7 +107,7 @@ func parseFilter(body string) (map[string]string, error) {
 			return nil, thresholdErr(fmt.Sprintf("filter key %q given twice", k), "a filter takes one value per key")
 		}
 		if k == "code" && !validOutcome(v) {
-			return nil, thresholdErr(fmt.Sprintf("unknown outcome %q", v), oneOf(v, Outcomes()))
+			return nil, thresholdErr(fmt.Sprintf("unknown outcome %q", v), input.OneOf(v, Outcomes()))
 		}
 		f[k] = v
 	}
@@ -138,7 +140,7 @@ func (c *compiler) thresholds() {
 			{"stage", "stage", stageNames(p)},
 		} {
 			if v, has := t.Filter[dim.key]; has && !contains(dim.names, v) {
-				c.failf(at, oneOf(v, dim.names), "%s: no %s named %q", expr, dim.what, v)
+				c.failf(at, input.OneOf(v, dim.names), "%s: no %s named %q", expr, dim.what, v)
 				ok = false
 			}
 		}

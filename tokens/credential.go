@@ -2,48 +2,57 @@ package tokens
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/cogload/cogload/domain"
-	"github.com/goccy/go-yaml"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // LoadUsers reads a users file: YAML (.yaml/.yml, a list of
-// {username, password} or a map with a "users" list) or CSV (anything else,
-// "username,password" per line, an optional header line, # comments).
-// Errors name the file and line, never a password.
-func LoadUsers(path string) ([]domain.Credential, error) {
-	data, err := os.ReadFile(path)
+// {username, password} or a map with a "users" list; at most
+// input.MaxUsersYAMLBytes) or CSV (anything else, "username,password" per
+// line, an optional header line, # comments; at most input.MaxUsersBytes).
+// Errors are *input.Error naming the file, line and column, never a
+// password. Cancelling ctx stops the read.
+func LoadUsers(ctx context.Context, path string) ([]domain.Credential, error) {
+	data, err := input.ReadFile(ctx, usersKind(path), path)
 	if err != nil {
-		return nil, fmt.Errorf("users file: %w", err)
+		return nil, err
 	}
 	return ParseUsers(path, data)
 }
 
+func usersKind(name string) input.Kind {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml":
+		return input.UsersYAML
+	}
+	return input.UsersCSV
+}
+
 // ParseUsers parses users file data; name picks the format (by extension)
-// and prefixes errors.
+// and labels errors.
 func ParseUsers(name string, data []byte) ([]domain.Credential, error) {
 	var (
 		users []domain.Credential
 		err   error
 	)
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml":
+	if usersKind(name) == input.UsersYAML {
 		users, err = parseUsersYAML(name, data)
-	default:
+	} else {
 		users, err = parseUsersCSV(name, data)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if len(users) == 0 {
-		return nil, fmt.Errorf("%s: no users: list one username,password per line", name)
+		return nil, &input.Error{File: name, Msg: "no users", Hint: "list one username,password per line (CSV) or a YAML list of {username, password}"}
 	}
 	return users, nil
 }
@@ -63,23 +72,23 @@ func parseUsersCSV(name string, data []byte) ([]domain.Credential, error) {
 			// csv.ParseError quotes no field content, only positions.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
+				return nil, &input.Error{File: name, Line: pe.Line, Col: pe.Column, Msg: pe.Err.Error()}
 			}
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, &input.Error{File: name, Msg: "cannot read the users file", Err: err}
 		}
-		line, _ := r.FieldPos(0) // only valid after a successful Read
+		line, col := r.FieldPos(0) // only valid after a successful Read
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
 		if len(rec) != 2 {
-			return nil, fmt.Errorf("%s:%d: want 2 fields (username,password), got %d", name, line, len(rec))
+			return nil, &input.Error{File: name, Line: line, Col: col, Msg: fmt.Sprintf("want 2 fields (username,password), got %d", len(rec)), Hint: "quote a password holding a comma"}
 		}
 		u, p := strings.TrimSpace(rec[0]), rec[1]
 		if len(users) == 0 && strings.EqualFold(u, "username") && strings.EqualFold(strings.TrimSpace(p), "password") {
 			continue // header
 		}
 		if u == "" || p == "" {
-			return nil, fmt.Errorf("%s:%d: empty username or password", name, line)
+			return nil, &input.Error{File: name, Line: line, Col: col, Msg: "empty username or password"}
 		}
 		users = append(users, domain.Credential{Username: u, Password: p})
 	}
@@ -90,42 +99,37 @@ type yamlUser struct {
 	Password string `yaml:"password"`
 }
 
-// unmarshalYAML shields callers from go-yaml panics (v1.19.2 panics on
-// input such as "! 0000000" decoded into a slice, found by fuzzing).
-func unmarshalYAML(data []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("malformed YAML")
-		}
-	}()
-	return yaml.UnmarshalWithOptions(data, v, yaml.Strict())
-}
+const usersShape = "write a list of {username, password}, or users: [...]"
 
 func parseUsersYAML(name string, data []byte) ([]domain.Credential, error) {
-	var list []yamlUser
-	err := unmarshalYAML(data, &list)
+	doc, err := input.ParseYAML(input.UsersYAML, name, data)
 	if err != nil {
-		var doc struct {
+		return nil, err
+	}
+	var list []yamlUser
+	at := "$"
+	switch {
+	case doc.IsList():
+		err = doc.Decode(&list)
+	case doc.IsMapping():
+		var wrapped struct {
 			Users []yamlUser `yaml:"users"`
 		}
-		if err2 := unmarshalYAML(data, &doc); err2 == nil {
-			list, err = doc.Users, nil
-		}
+		err = doc.Decode(&wrapped)
+		list, at = wrapped.Users, "$.users"
+	case !doc.Empty():
+		err = doc.At("$", "invalid users file", usersShape)
 	}
 	if err != nil {
-		// go-yaml's messages can quote source text (a password), so only
-		// its position is kept.
-		var ye yaml.Error
-		if errors.As(err, &ye) && ye.GetToken() != nil {
-			p := ye.GetToken().Position
-			return nil, fmt.Errorf("%s:%d:%d: invalid users file: want a list of {username, password} (or users: [...])", name, p.Line, p.Column)
-		}
-		return nil, fmt.Errorf("%s: invalid users file: want a list of {username, password} (or users: [...])", name)
+		return nil, err
 	}
 	users := make([]domain.Credential, 0, len(list))
 	for i, u := range list {
-		if strings.TrimSpace(u.Username) == "" || u.Password == "" {
-			return nil, fmt.Errorf("%s: user #%d: empty username or password", name, i+1)
+		switch {
+		case strings.TrimSpace(u.Username) == "":
+			return nil, doc.At(fmt.Sprintf("%s[%d].username", at, i), "empty username", "every user needs a username and a password")
+		case u.Password == "":
+			return nil, doc.At(fmt.Sprintf("%s[%d].password", at, i), "empty password", "every user needs a username and a password")
 		}
 		users = append(users, domain.Credential{Username: strings.TrimSpace(u.Username), Password: u.Password})
 	}

@@ -178,7 +178,7 @@ type job struct {
 // mint fills the login pools: assign users, log in in parallel, sign the
 // revoked pools' users out, then derive each pool's tokens.
 func (s *Set) mint(ctx context.Context, plan *scenarios.Plan, idx []int, needs []int) error {
-	assign, err := s.assignUsers(plan, idx, needs)
+	assign, err := s.assignUsers(ctx, plan, idx, needs)
 	if err != nil {
 		return err
 	}
@@ -291,7 +291,7 @@ func deriveFor(k scenarios.TokenKind) func(*login) string {
 // the tokens of any other pool sharing the user. When there are enough
 // users every token gets its own; otherwise the non-revoked pools share the
 // rest and users log in several times.
-func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int][]domain.Credential, error) {
+func (s *Set) assignUsers(ctx context.Context, plan *scenarios.Plan, idx []int, needs []int) (map[int][]domain.Credential, error) {
 	groups := map[string][]int{}
 	var order []string
 	for _, i := range idx {
@@ -307,7 +307,7 @@ func (s *Set) assignUsers(plan *scenarios.Plan, idx []int, needs []int) (map[int
 		where := "the mock's users"
 		if key != "" {
 			var err error
-			users, err = LoadUsers(s.env.path(key))
+			users, err = LoadUsers(ctx, s.env.path(key))
 			if err == nil {
 				users, err = ownShare(s.env.Shard, users, "users in "+key)
 			}

@@ -6,13 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/scenarios"
 )
 
@@ -36,13 +36,13 @@ func staticTokens(ctx context.Context, pool scenarios.TokenPool, env *Env) ([]st
 		return out, nil
 	case scenarios.SourceFile:
 		path := env.path(src.Path)
-		data, err := os.ReadFile(path)
+		data, err := input.ReadFile(ctx, input.TokenFile, path)
 		if err != nil {
-			return nil, fmt.Errorf("token file: %w", err)
+			return nil, err
 		}
 		out := ParseTokenLines(data)
 		if len(out) == 0 {
-			return nil, fmt.Errorf("token file %s: no tokens (one per line, # starts a comment)", path)
+			return nil, &input.Error{File: path, Msg: "no tokens", Hint: "one per line, # starts a comment"}
 		}
 		return out, nil
 	case scenarios.SourceEnv:
@@ -96,23 +96,58 @@ func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = env.Dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = time.Second
-	err := cmd.Run()
-	toks := ParseTokenLines(stdout.Bytes())
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		msg := tail(domain.Redact(stderr.String(), toks...), 512)
-		if ctx.Err() == context.DeadlineExceeded {
-			return nil, fmt.Errorf("command %s timed out after %s: stderr: %q", argv[0], timeout, msg)
-		}
+		return nil, fmt.Errorf("command %s: %w", argv[0], err)
+	}
+	stderr := &tailWriter{max: 64 << 10}
+	cmd.Stderr = stderr
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("command %s: %w", argv[0], err)
+	}
+	data, readErr := input.ReadAll(ctx, input.TokenCommand, "command "+argv[0], stdout)
+	if readErr != nil {
+		cancel() // stop a command that prints too much
+	}
+	err = cmd.Wait()
+	toks := ParseTokenLines(data)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("command %s timed out after %s: stderr: %q", argv[0], timeout, tail(domain.Redact(stderr.String(), toks...), 512))
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err != nil {
 		// err is an exit status or a start failure; neither carries output.
-		return nil, fmt.Errorf("command %s: %w: stderr: %q", argv[0], err, msg)
+		return nil, fmt.Errorf("command %s: %w: stderr: %q", argv[0], err, tail(domain.Redact(stderr.String(), toks...), 512))
 	}
 	if len(toks) == 0 {
 		return nil, fmt.Errorf("command %s printed no tokens on stdout (one per line): stderr: %q", argv[0], tail(domain.Redact(stderr.String()), 512))
 	}
 	return toks, nil
+}
+
+// tailWriter keeps the last max bytes written to it: a command's stderr
+// is only quoted at its end, however much it prints.
+type tailWriter struct {
+	max int
+	buf []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	if len(w.buf) > 2*w.max {
+		w.buf = append(w.buf[:0], w.buf[len(w.buf)-w.max:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string {
+	if len(w.buf) > w.max {
+		return string(w.buf[len(w.buf)-w.max:])
+	}
+	return string(w.buf)
 }
 
 func tail(s string, n int) string {

@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/internal/jws"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -79,15 +81,20 @@ func TestParseUsers(t *testing.T) {
 		want             int
 		wantErr          string
 	}{
-		{"csv", "u.csv", "username,password\nalice,pw1\n# c\nbob, pw,2\n", 0, "u.csv:4: want 2 fields"},
+		{"csv", "u.csv", "username,password\nalice,pw1\n# c\nbob, pw,2\n", 0, "u.csv:4:1: want 2 fields"},
 		{"csv ok", "u.csv", "alice,pw1\n\nbob,\"p,w2\"\n", 2, ""},
 		{"csv quoted", "u.csv", "alice,\"pw\n", 0, "u.csv:1:"},
-		{"csv empty pw", "u.csv", "alice,\n", 0, "u.csv:1: empty username or password"},
+		{"csv empty pw", "u.csv", "alice,\n", 0, "u.csv:1:1: empty username or password"},
 		{"csv empty", "u.csv", "# none\n", 0, "no users"},
 		{"yaml list", "u.yaml", "- username: alice\n  password: pw1\n- username: bob\n  password: pw2\n", 2, ""},
 		{"yaml map", "u.yml", "users:\n  - {username: alice, password: pw1}\n", 1, ""},
 		{"yaml bad", "u.yaml", "- username: alice\n  pasword: supersecretpw\n", 0, "u.yaml:2:"},
-		{"yaml empty pw", "u.yaml", "- username: alice\n", 0, "user #1"},
+		{"yaml empty pw", "u.yaml", "- username: alice\n", 0, "u.yaml:1:3: [0].password: empty password"},
+		{"yaml wrapped empty pw", "u.yaml", "users:\n  - username: alice\n    password: pw1\n  - {username: bob}\n", 0, "u.yaml:4:5: users[1].password: empty password"},
+		{"yaml scalar", "u.yaml", "supersecretpw\n", 0, "u.yaml:1:1: invalid users file"},
+		{"yaml typo", "u.yaml", "- username: alice\n  supersecretpw: x\n", 0, "u.yaml:2:3: [0]: unknown field (valid fields here: password, username)"},
+		{"yaml duplicate", "u.yaml", "users: []\nusers: []\n", 0, "u.yaml:2:1: duplicate key, first defined at line 1, column 1"},
+		{"yaml tag", "u.yaml", "users: ! supersecretpw\n", 0, "u.yaml:1:8: users: this YAML tag is not supported here"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,20 +117,42 @@ func TestParseUsers(t *testing.T) {
 	}
 }
 
+// FuzzParseUsers: a users file is parsed or refused with an *input.Error
+// at a line and column (only "no users" is about the whole file), never a
+// panic, and no error quotes a password: seeds carry the marker S3CRET
+// where passwords and keys go. The seed corpus
+// (testdata/fuzz/FuzzParseUsers) holds inputs that crashed or stalled
+// go-yaml.
 func FuzzParseUsers(f *testing.F) {
 	f.Add("u.csv", "alice,pw\n")
+	f.Add("u.csv", "alice,S3CRET\nbob\n")
 	f.Add("u.yaml", "- username: a\n  password: b\n")
 	f.Add("u.yaml", "users: [{username: a, password: b}]")
+	f.Add("u.yaml", "- {username: a, password: S3CRET, S3CRET: x}\n")
+	f.Add("u.yaml", "users: [{username: a, password: [S3CRET]}]\n")
+	f.Add("u.yaml", strings.Repeat("[", 200_000))
 	f.Fuzz(func(t *testing.T, name, data string) {
 		users, err := ParseUsers(name, []byte(data))
-		if err == nil && len(users) == 0 {
+		if err != nil {
+			var e *input.Error
+			if !errors.As(err, &e) || e.Msg != "no users" {
+				if perr := input.CheckPositioned(err, name); perr != nil {
+					t.Fatal(perr)
+				}
+			}
+			if strings.Contains(data, "S3CRET") && strings.Contains(err.Error(), "S3CRET") {
+				t.Fatalf("error quotes the file: %v", err)
+			}
+			return
+		}
+		if len(users) == 0 {
 			t.Fatal("no error and no users")
 		}
 		for _, u := range users {
 			if u.Username == "" || u.Password == "" {
 				t.Fatal("empty credential accepted")
 			}
-			if err == nil && len(u.Password) >= 6 && strings.Contains(fmt.Sprint(u), u.Password) {
+			if len(u.Password) >= 6 && strings.Contains(fmt.Sprint(u), u.Password) {
 				t.Fatal("password printed")
 			}
 		}
