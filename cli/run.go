@@ -113,7 +113,7 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 		return usagef("--duration: must be positive, got %s", o.duration)
 	}
 
-	sc, err := scenarios.Resolve(ctx, o.scenarioP)
+	sc, err := loadScenario(ctx, stdio, o.scenarioP)
 	if err != nil {
 		return domain.InvalidInput(err)
 	}
@@ -153,4 +153,13 @@ func scenarioDir(source string) string {
 		return "."
 	}
 	return filepath.Dir(source)
+}
+
+// loadScenario resolves a built-in name or a file, or reads the scenario
+// from standard input when it is "-".
+func loadScenario(ctx context.Context, stdio Stdio, nameOrPath string) (*scenarios.Scenario, error) {
+	if nameOrPath == scenarios.Stdin {
+		return scenarios.Read(ctx, "<stdin>", stdio.In)
+	}
+	return scenarios.Resolve(ctx, nameOrPath)
 }

@@ -64,8 +64,8 @@ func (c *validateOverrides) options() scenarios.CompileOptions {
 
 // compileScenario resolves and compiles a scenario and loads the pool
 // configurations it names; every failure is invalid input (exit 2).
-func compileScenario(ctx context.Context, nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
-	s, err := scenarios.Resolve(ctx, nameOrPath)
+func compileScenario(ctx context.Context, stdio Stdio, nameOrPath string, opts scenarios.CompileOptions) (*scenarios.Plan, error) {
+	s, err := loadScenario(ctx, stdio, nameOrPath)
 	if err != nil {
 		return nil, domain.InvalidInput(err)
 	}
@@ -96,7 +96,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		fs.Usage()
 		return usagef("validate takes one scenario, got %d arguments", len(pos))
 	}
-	plan, err := compileScenario(ctx, pos[0], cf.options())
+	plan, err := compileScenario(ctx, stdio, pos[0], cf.options())
 	if err != nil {
 		return err
 	}

@@ -92,3 +92,17 @@ func TestValidateJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioFromStdin: "-" reads the scenario from standard input.
+func TestScenarioFromStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	sc := "name: piped\ntokenPools: [{name: g, weight: 1, kind: garbage, size: 3}]\nattributes: [{name: email, weight: 1}]\nload: {stages: [{duration: 2s, rate: 5}]}\n"
+	code := Main(context.Background(), []string{"validate", "-"}, Stdio{In: strings.NewReader(sc), Out: &out, Err: &errb})
+	if code != domain.ExitOK || !strings.Contains(out.String(), "Scenario piped") {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	code = Main(context.Background(), []string{"validate", "-"}, Stdio{In: strings.NewReader("name: x\nbogus: 1\n"), Err: &errb})
+	if code != domain.ExitUsage || !strings.Contains(errb.String(), "<stdin>:2:1") {
+		t.Errorf("a bad piped scenario: exit %d, %s", code, errb.String())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -39,6 +40,20 @@ func Load(ctx context.Context, path string) (*Scenario, error) {
 // relative file references (its directory).
 func Parse(name string, data []byte) (*Scenario, error) {
 	return parse(name, filepath.Dir(name), data)
+}
+
+// Stdin names a scenario read from standard input.
+const Stdin = "-"
+
+// Read reads a scenario from r (at most input.MaxScenarioBytes); name
+// labels messages ("<stdin>"), and relative file references resolve from
+// the working directory. Cancelling ctx stops the read.
+func Read(ctx context.Context, name string, r io.Reader) (*Scenario, error) {
+	data, err := input.ReadAll(ctx, input.Scenario, name, r)
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, ".", data)
 }
 
 // Builtin returns a built-in scenario by name.
