@@ -90,7 +90,7 @@ Flags:`)
 		return usagef("--provision needs --region (or --endpoint)")
 	}
 
-	opts := conformance.Options{Run: re, CaseTimeout: *caseTimeout}
+	opts := conformance.Options{Run: re, CaseTimeout: *caseTimeout, HTTPClient: stdio.HTTPClient}
 	var target *conformance.Target
 	switch {
 	case *provision:
@@ -98,7 +98,7 @@ Flags:`)
 		if err != nil {
 			return fmt.Errorf("load AWS configuration: %w", err)
 		}
-		p, err := conformance.Provision(ctx, conformance.ProvisionOptions{
+		p, err := conformance.Provision(ctx, conformance.ProvisionOptions{HTTPClient: stdio.HTTPClient,
 			Endpoint: *endpoint, Region: *region, Credentials: awsCfg.Credentials,
 			Logf: func(f string, a ...any) { fmt.Fprintf(stdio.Err, "conform: "+f+"\n", a...) },
 		})
@@ -140,7 +140,7 @@ Flags:`)
 		}
 		target = t
 	case *endpoint != "":
-		t, err := discoverMock(ctx, *endpoint)
+		t, err := discoverMock(ctx, stdio, *endpoint)
 		if err != nil {
 			return usagef("--endpoint %s: %v; give --target-file (or --provision) to describe the target", *endpoint, err)
 		}
@@ -194,11 +194,11 @@ func regionOr(r string) string {
 
 // discoverMock asks a running `cogload mock` for its pool through
 // GET /_mock/info.
-func discoverMock(ctx context.Context, endpoint string) (*conformance.Target, error) {
+func discoverMock(ctx context.Context, stdio Stdio, endpoint string) (*conformance.Target, error) {
 	endpoint = strings.TrimRight(endpoint, "/")
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	in, err := sidedoor.New(endpoint, nil).Info(ctx)
+	in, err := sidedoor.New(endpoint, stdio.HTTPClient).Info(ctx)
 	var answered *sidedoor.Error
 	switch {
 	case errors.As(err, &answered):
