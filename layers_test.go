@@ -28,7 +28,7 @@ var allowedImports = map[string][]string{
 	"mock/internal/latency":  nil,
 	"mock/internal/quota":    nil,
 	"mock/sidedoor":          {"domain"},
-	"mock/evidence":          nil,
+	"mock/evidence":          {"internal/textfmt"},
 	"mock":                   {"cognito", "domain", "internal/input", "internal/jws", "mock/evidence", "mock/internal/latency", "mock/internal/quota", "mock/sidedoor"},
 	"idpclient":              {"cognito", "domain"},
 	"scenarios":              {"cognito", "domain", "internal/input", "internal/textfmt", "mock/evidence"},

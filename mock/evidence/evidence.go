@@ -10,7 +10,7 @@
 // green run can say which of its expectations rest on an assumption: a
 // nightly run against the mock only proves what the ledger marks documented
 // or observed. docs/fidelity.md is generated from it and `cogload mock
-// --explain` prints it. It imports nothing of ours.
+// --explain` prints it. Of ours it imports only the table style.
 package evidence
 
 import (
@@ -192,7 +192,9 @@ var ledger = []Entry{
 
 	// Tokens.
 	{ID: "token.invalid", Topic: TopicTokens, Level: Observed, Source: srcFloci1898 + " (compared with a real pool); https://github.com/amazon-archives/aws-cognito-angular-quickstart/issues/137",
-		Behaviour: "A token that is not a JWT, has a bad signature, alg none or HS256, an unknown kid, another issuer, or is an ID token gets NotAuthorizedException \"Invalid Access Token\"."},
+		Behaviour: "A token that is not a JWT gets NotAuthorizedException \"Invalid Access Token\"."},
+	{ID: "token.forged", Topic: TopicTokens, Level: Inferred, Source: srcVerifyJWT + " (what a verifier checks); message from token.invalid",
+		Behaviour: "A token with a bad signature, alg none or HS256, an unknown kid or an issuer the endpoint does not know, and an ID token in place of the access token, get the same \"Invalid Access Token\"."},
 	{ID: "token.rs256", Topic: TopicTokens, Level: Documented, Source: srcVerifyJWT,
 		Behaviour: "Tokens are RS256 JWTs checked against the pool's JWKS by kid; access and ID tokens use different keys; access tokens carry token_use access, client_id and scope."},
 	{ID: "token.expired", Topic: TopicTokens, Level: Observed, Source: "https://github.com/aws-amplify/aws-sdk-ios/issues/1376",
@@ -269,6 +271,8 @@ var ledger = []Entry{
 		Behaviour: "A verification code is valid for 24 hours."},
 	{ID: "code.format", Topic: TopicCodes, Level: Inferred, Source: srcFloci2018 + " (codes of a real pool used in the review)",
 		Behaviour: "Codes are 6 decimal digits."},
+	{ID: "code.verifies", Topic: TopicCodes, Level: Documented, Source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html",
+		Behaviour: "The delivered code verifies its attribute with VerifyUserAttribute; GetUser then shows <attribute>_verified true."},
 	{ID: "code.supersession", Topic: TopicCodes, Level: Assumed, Source: srcNoCaptures,
 		Behaviour: "Only the newest code of an attribute verifies; an older one gets CodeMismatchException."},
 	{ID: "code.reused", Topic: TopicCodes, Level: Observed, Source: srcFloci2018 + "; " + srcIOS144,

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cogload/cogload/internal/textfmt"
 )
 
 // WriteMarkdown renders the ledger as docs/fidelity.md: a count per level,
@@ -62,12 +64,39 @@ real pool before relying on it).
 	return bw.Flush()
 }
 
-// cell escapes what would end a Markdown table cell.
-func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+// cell escapes what would end a Markdown table cell or read as HTML.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
+}
 
 func capitalize(s string) string {
 	if s == "" {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// WriteText renders the ledger for a terminal (`cogload mock --explain`):
+// one table, the counts per level under it.
+func WriteText(w io.Writer) error {
+	t := textfmt.Table{Header: []string{"Id", "Evidence", "Behaviour", "Source", "Setting"}, Wrap: map[int]int{2: 56, 3: 40, 4: 22}}
+	count := map[Level]int{}
+	for _, e := range Ledger() {
+		count[e.Level]++
+		setting := e.Setting
+		if setting == "" {
+			setting = "-"
+		}
+		t.Rows = append(t.Rows, []string{e.ID, string(e.Level), e.Behaviour, e.Source, setting})
+	}
+	if err := t.Write(w); err != nil {
+		return err
+	}
+	var parts []string
+	for _, l := range Levels() {
+		parts = append(parts, fmt.Sprintf("%d %s", count[l], l))
+	}
+	_, err := fmt.Fprintf(w, "%d behaviours: %s. Confirm the inferred and assumed ones on a real pool (docs/fidelity.md).\n",
+		len(Ledger()), strings.Join(parts, ", "))
+	return err
 }
