@@ -145,54 +145,80 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 // and hour (limit.codes).
 const serviceCodesPerUserHour = 5
 
+// throttleWatch tallies the answers of a burst until the first throttle:
+// any answer outside accepted (or success) is odd and fails the case.
+type throttleWatch struct {
+	accepted []string
+	cancel   func()
+
+	mu        sync.Mutex
+	throttled *Observation
+	odd       *Observation
+	firstErr  error
+	sent      int
+}
+
+func (w *throttleWatch) record(ctx context.Context, o *Observation, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sent++
+	switch {
+	case err != nil:
+		if w.firstErr == nil && ctx.Err() == nil {
+			w.firstErr = err
+		}
+	case o.ErrType == cognito.ErrTooManyRequests:
+		if w.throttled == nil {
+			w.throttled = o
+			w.cancel()
+		}
+	case o.ErrType != "" && !slices.Contains(w.accepted, o.ErrType) && w.odd == nil:
+		w.odd = o
+	}
+}
+
+// verdict is the throttled answer, noted with how it was reached, or why
+// there was none.
+func (w *throttleWatch) verdict(ctx context.Context, h *harness, how string) (*Observation, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.odd != nil:
+		return nil, failf("unexpected answer: %s", w.odd)
+	case w.throttled != nil:
+		w.throttled.Note = fmt.Sprintf("after %d requests%s", w.sent, how)
+		h.letQuotaRefill(ctx)
+		return w.throttled, nil
+	case w.firstErr != nil:
+		return nil, w.firstErr
+	}
+	return nil, failf("%d requests%s, none throttled", w.sent, how)
+}
+
 // burst sends one user's requests that are cheap for the service (refused
-// by the attribute rule, so no code is sent) until one is throttled. Any
-// answer but InvalidParameterException, LimitExceededException or a
-// throttle fails the case.
+// by the attribute rule, so no code is sent) until one is throttled.
+// InvalidParameterException and LimitExceededException are accepted on the
+// way.
 func burst(ctx context.Context, h *harness) (*Observation, error) {
 	_, tk, err := h.signedInUser(ctx, true)
 	if err != nil {
 		return nil, err
 	}
-	tok := tk.Access
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var (
-		mu        sync.Mutex
-		throttled *Observation
-		odd       *Observation
-		sent      int
-		firstErr  error
-	)
+	w := &throttleWatch{accepted: []string{cognito.ErrInvalidParameter, cognito.ErrLimitExceeded}, cancel: cancel}
 	work := make(chan struct{})
 	var wg sync.WaitGroup
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range 8 {
+		wg.Go(func() {
 			// Each worker has its own client so recordings don't mix.
 			c := newPoolClient(h.main.endpoint, h.main.region, h.main.pool, h.hc)
 			for range work {
-				o, oerr := c.guavc(ctx, tok, "name", nil)
-				mu.Lock()
-				sent++
-				switch {
-				case oerr != nil:
-					if firstErr == nil && ctx.Err() == nil {
-						firstErr = oerr
-					}
-				case o.ErrType == cognito.ErrTooManyRequests:
-					if throttled == nil {
-						throttled = o
-						cancel()
-					}
-				case o.ErrType != cognito.ErrInvalidParameter && o.ErrType != cognito.ErrLimitExceeded && odd == nil:
-					odd = o
-				}
-				mu.Unlock()
+				o, err := c.guavc(ctx, tk.Access, "name", nil)
+				w.record(ctx, o, err)
 			}
-		}()
+		})
 	}
 loop:
 	for i := 0; i < rateBurst; i++ {
@@ -204,17 +230,7 @@ loop:
 	}
 	close(work)
 	wg.Wait()
-	switch {
-	case odd != nil:
-		return nil, failf("unexpected answer in the burst: %s", odd)
-	case throttled != nil:
-		throttled.Note = fmt.Sprintf("after %d requests", sent)
-		h.letQuotaRefill(parent)
-		return throttled, nil
-	case firstErr != nil:
-		return nil, firstErr
-	}
-	return nil, failf("%d requests, none throttled", sent)
+	return w.verdict(parent, h, "")
 }
 
 // letQuotaRefill waits on a real service so the account's quota refills
@@ -250,13 +266,7 @@ func categoryBurst(accepted []string) func(ctx context.Context, h *harness) (*Ob
 		parent := ctx
 		ctx, cancel := context.WithTimeout(ctx, categoryCaseTime)
 		defer cancel()
-		var (
-			mu        sync.Mutex
-			throttled *Observation
-			odd       *Observation
-			firstErr  error
-			sent      int
-		)
+		w := &throttleWatch{accepted: accepted, cancel: cancel}
 		start := time.Now()
 		var wg sync.WaitGroup
 		for _, tok := range toks {
@@ -270,38 +280,13 @@ func categoryBurst(accepted []string) func(ctx context.Context, h *harness) (*Ob
 						return
 					case <-tick.C:
 					}
-					o, oerr := uc.guavc(ctx, tok, "name", nil)
-					mu.Lock()
-					sent++
-					switch {
-					case oerr != nil:
-						if firstErr == nil && ctx.Err() == nil {
-							firstErr = oerr
-						}
-					case o.ErrType == cognito.ErrTooManyRequests:
-						if throttled == nil {
-							throttled = o
-							cancel()
-						}
-					case !slices.Contains(accepted, o.ErrType) && o.ErrType != "" && odd == nil:
-						odd = o
-					}
-					mu.Unlock()
+					o, err := uc.guavc(ctx, tok, "name", nil)
+					w.record(ctx, o, err)
 				}
 			})
 		}
 		wg.Wait()
-		rate := float64(sent) / max(time.Since(start).Seconds(), 1e-3)
-		switch {
-		case odd != nil:
-			return nil, failf("unexpected answer: %s", odd)
-		case throttled != nil:
-			throttled.Note = fmt.Sprintf("after %d requests from %d users (%.0f requests/s)", sent, len(toks), rate)
-			h.letQuotaRefill(parent)
-			return throttled, nil
-		case firstErr != nil:
-			return nil, firstErr
-		}
-		return nil, failf("%d requests from %d users in %s (%.0f requests/s), none throttled", sent, len(toks), categoryCaseTime, rate)
+		rate := float64(w.sent) / max(time.Since(start).Seconds(), 1e-3)
+		return w.verdict(parent, h, fmt.Sprintf(" from %d users (%.0f requests/s)", len(toks), rate))
 	}
 }
