@@ -172,20 +172,13 @@ func MockTarget(main sidedoor.Info, roles map[string]sidedoor.Info) *Target {
 
 // CaseInfo is a case as --list --json shows it.
 type CaseInfo struct {
-	ID     string `json:"id"`
-	Area   Area   `json:"area"`
-	Rule   string `json:"rule"`
-	Source string `json:"source"`
-	// Evidence is how well what the case checks is known; Checks name the
-	// behaviours in docs/fidelity.md, Sources their public sources.
-	Evidence  evidence.Level `json:"evidence"`
-	Checks    []string       `json:"checks"`
-	Sources   []string       `json:"sources"`
-	Needs     []Need         `json:"needs"`
-	Uncertain string         `json:"uncertain,omitempty"`
-	Requests  string         `json:"requests"`
-	Expected  string         `json:"expected"`
-	Accepts   []string       `json:"acceptsErrorTypes,omitempty"`
+	CaseHeader
+	// Sources are the public sources of what the case checks, one each.
+	Sources  []string `json:"sources"`
+	Needs    []Need   `json:"needs"`
+	Requests string   `json:"requests"`
+	Expected string   `json:"expected"`
+	Accepts  []string `json:"acceptsErrorTypes,omitempty"`
 }
 
 // Describe lists cases with their requests and the outcome expected under
@@ -197,9 +190,8 @@ func Describe(cases []Case, mode string) []CaseInfo {
 		if needs == nil {
 			needs = []Need{}
 		}
-		out = append(out, CaseInfo{ID: c.ID, Area: c.Area, Rule: c.Rule, Source: strings.Join(c.Sources(), "; "), Evidence: c.Evidence(),
-			Checks: c.Checks, Sources: c.Sources(), Needs: needs,
-			Uncertain: c.Uncertain, Requests: c.Requests, Expected: c.Expect.Describe(mode), Accepts: c.Expect.types()})
+		out = append(out, CaseInfo{CaseHeader: c.header(), Sources: c.Sources(), Needs: needs,
+			Requests: c.Requests, Expected: c.Expect.Describe(mode), Accepts: c.Expect.types()})
 	}
 	return out
 }
