@@ -162,6 +162,9 @@ func planInfo(p *scenarios.Plan) PlanInfo {
 			From: st.From, To: st.To, Step: st.Step, EveryS: st.Every.Seconds(),
 		})
 	}
+	for _, r := range p.Reliances() {
+		pi.ReliesOn = append(pi.ReliesOn, Reliance{ID: r.ID, Level: string(r.Level), Because: r.Because, Behaviour: r.Behaviour()})
+	}
 	return pi
 }
 

@@ -92,6 +92,24 @@ type PlanInfo struct {
 	Metadata   []string    `json:"metadata"`
 	Stages     []StageInfo `json:"stages"`
 	TimeoutMs  float64     `json:"timeout_ms,omitempty"`
+	// ReliesOn names the inferred and assumed behaviours of the service
+	// (docs/fidelity.md) the plan's expectations and thresholds depend on:
+	// what to confirm on a real pool before trusting the verdict (since
+	// v1.1; absent when there are none).
+	ReliesOn []Reliance `json:"relies_on,omitempty"`
+}
+
+// Reliance is one behaviour of the service that the run's verdict rests on
+// without documentation or a capture.
+type Reliance struct {
+	// ID names the behaviour in docs/fidelity.md.
+	ID string `json:"id"`
+	// Level is inferred or assumed.
+	Level string `json:"level"`
+	// Because says which part of the plan depends on it.
+	Because string `json:"because"`
+	// Behaviour is what the mock does, as the ledger says.
+	Behaviour string `json:"behaviour"`
 }
 
 // PoolInfo names a token pool and its kind.

@@ -64,7 +64,8 @@ func TestConformFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"--list"}, domain.ExitOK, "auth.tampered-signature"},
-		{[]string{"--list", "--run", `^limits\.`}, domain.ExitOK, "3 cases"},
+		{[]string{"--list", "--run", `^limits\.`}, domain.ExitOK, "4 cases: 0 documented, 4 observed, 0 inferred, 0 assumed"},
+		{[]string{"--list", "--run", `^round-trip\.superseded`}, domain.ExitOK, "assumed (code.supersession)"},
 		{[]string{"--run", "("}, domain.ExitUsage, "--run"},
 		{[]string{"--run", "^nothing$"}, domain.ExitUsage, "matches no case"},
 		{[]string{"--status-mode", "loud"}, domain.ExitUsage, "--status-mode"},
@@ -124,6 +125,11 @@ func TestConformListJSON(t *testing.T) {
 	}
 	if !strings.Contains(out, `"requests": "GUAVC with AccessToken \"notajwt\""`) || !strings.Contains(out, `"expected": "403 NotAuthorizedException`) {
 		t.Errorf("list:\n%s", out)
+	}
+	for _, want := range []string{`"evidence": "observed"`, `"checks": [`, `"token.invalid"`, `"sources": [`, `https://github.com/floci-io/floci/pull/1898`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %s:\n%s", want, out)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/mock/evidence"
 )
 
 func init() {
@@ -28,6 +29,7 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	seed := fs.String("seed", "", "seed for users, ids, codes and faults (`int64`; default random)")
 	statusMode := fs.String("status-mode", "", "HTTP status of errors: observed (as the real service) or model (as the API model); default from the configuration")
 	logRequests := fs.Bool("log", false, "log one line per request to stderr (never a token)")
+	explain := fs.Bool("explain", false, "print the fidelity ledger (every decision the mock makes about the real service, its evidence level, public source and setting) and exit")
 	verifyEvery := fs.Bool("verify-every-request", false, "verify the RS256 signature of every request's token; by default a token whose exact bytes already verified skips the RSA check (expiry, scope, client, revocation and user state are always checked)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: cogload mock [flags]\n\nServes the mock Cognito and prints one JSON line (endpoint, region, userPoolId, clientId, users) first.\n\nFlags:")
@@ -39,6 +41,12 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	if len(rest) > 0 {
 		return usagef("mock: unexpected argument %q: use --config to name a pool configuration", rest[0])
+	}
+	if *explain {
+		if err := evidence.WriteText(stdio.Out); err != nil {
+			return fmt.Errorf("mock: --explain: %w", err)
+		}
+		return nil
 	}
 	cfg, err := mock.ResolveConfig(ctx, *config)
 	if err != nil {

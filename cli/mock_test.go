@@ -68,6 +68,21 @@ func TestMockServesAndStops(t *testing.T) {
 	}
 }
 
+// --explain prints the fidelity ledger and serves nothing.
+func TestMockExplain(t *testing.T) {
+	var out, errs bytes.Buffer
+	code := Main(context.Background(), []string{"mock", "--explain"}, Stdio{Out: &out, Err: &errs})
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	for _, want := range []string{"quota.category", "UserResourceRead", "documented", "limit.window", "assumed", "quotas.window",
+		"https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html", "Confirm the inferred and assumed ones"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--explain lacks %q", want)
+		}
+	}
+}
+
 func TestMockBadInput(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "pool.yaml")
 	if err := os.WriteFile(bad, []byte("name: x\nquotas:\n  rsp: 3\n"), 0o600); err != nil {

@@ -28,9 +28,12 @@ type StatusMode int
 
 const (
 	// StatusObserved sends what the real service has been seen to send:
-	// 400 for every client fault, 500 for InternalErrorException.
+	// 400 for client faults (403 for ForbiddenException), 500 for
+	// InternalErrorException.
 	StatusObserved StatusMode = iota
-	// StatusModel sends the @httpError status the API model declares.
+	// StatusModel sends the @httpError status the API model declares: the
+	// model's view, which no capture of the service shows for 403, 404 and
+	// 429; it serves SDK users who test against the model.
 	StatusModel
 )
 
@@ -97,6 +100,13 @@ const (
 	ErrExpiredCode                     = "ExpiredCodeException"
 	ErrUsernameExists                  = "UsernameExistsException"
 	ErrInvalidPassword                 = "InvalidPasswordException"
+	ErrUnauthorized                    = "UnauthorizedException"
+	ErrUnsupportedOperation            = "UnsupportedOperationException"
+	ErrUnsupportedTokenType            = "UnsupportedTokenTypeException"
+	// ErrBadRequest is the code of the answer to a request the service
+	// cannot map to an operation; it comes in the body's "code" member,
+	// not as __type.
+	ErrBadRequest = "BadRequest"
 )
 
 // Messages the real service sends, as captured in public issue threads of
@@ -118,20 +128,38 @@ const (
 	MsgPasswordResetRequired = "Password reset required for the user"
 	MsgUserDisabled          = "User is disabled."
 	MsgIncorrectCredentials  = "Incorrect username or password."
-	MsgInvalidRefreshToken   = "Invalid Refresh Token"
+	MsgInvalidRefreshToken   = "Invalid Refresh Token."
 	MsgCodeMismatch          = "Invalid verification code provided, please try again."
 	MsgExpiredCode           = "Invalid code provided, please request a code again."
 	MsgInternalError         = "Internal server error."
+	MsgNoSMSConfiguration    = "User pool does not have SMS configuration to send messages."
+	MsgWAFBlock              = "Request not allowed due to WAF block."
+	MsgUnrecognizableLambda  = "Unrecognizable lambda output"
+	MsgInvalidEmailFormat    = "Invalid email address format."
+	MsgInvalidPhoneFormat    = "Invalid phone number format."
+	MsgBadRequest            = "The server did not understand the operation that was requested."
 )
+
+// TriggerFailed is UserLambdaValidationException's message for a trigger
+// that threw: "<Trigger> failed with error <its message>." (no colon).
+func TriggerFailed(trigger, msg string) string {
+	return trigger + " failed with error " + strings.TrimSuffix(msg, ".") + "."
+}
+
+// TriggerNotInvoked is UnexpectedLambdaException's message for a trigger
+// that could not be invoked.
+func TriggerNotInvoked(trigger, reason string) string {
+	return trigger + " invocation failed due to error " + strings.TrimSuffix(reason, ".") + "."
+}
 
 // catalog lists every error the mock, the attacker and the conformance suite
 // know. The 18 GUAVC errors come first, in the order of the reference.
 var catalog = []ErrorSpec{
 	{Name: ErrCodeDeliveryFailure, Class: ClassDelivery, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Unable to deliver the verification code."},
-	{Name: ErrForbidden, Class: ClassAuth, ModelStatus: 403, ObservedStatus: 400, GUAVC: true, Message: "Request blocked by the web ACL associated with the user pool."},
+	{Name: ErrForbidden, Class: ClassAuth, ModelStatus: 403, ObservedStatus: 403, GUAVC: true, Message: MsgWAFBlock},
 	{Name: ErrInternalError, Class: ClassServer, ServerFault: true, ModelStatus: 500, ObservedStatus: 500, GUAVC: true, Message: MsgInternalError},
 	{Name: ErrInvalidEmailRoleAccessPolicy, Class: ClassDelivery, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Cognito is not allowed to use your email identity."},
-	{Name: ErrInvalidLambdaResponse, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Invalid lambda response received."},
+	{Name: ErrInvalidLambdaResponse, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: MsgUnrecognizableLambda},
 	{Name: ErrInvalidParameter, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Invalid parameter."},
 	{Name: ErrInvalidSmsRoleAccessPolicy, Class: ClassDelivery, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Role does not have permission to publish with SNS."},
 	{Name: ErrInvalidSmsRoleTrustRelationship, Class: ClassDelivery, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Role cannot be assumed by Cognito."},
@@ -141,20 +169,25 @@ var catalog = []ErrorSpec{
 	{Name: ErrPasswordResetRequired, Class: ClassAuth, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: MsgPasswordResetRequired},
 	{Name: ErrResourceNotFound, Class: ClassAuth, ModelStatus: 404, ObservedStatus: 400, GUAVC: true, Message: "User pool client does not exist."},
 	{Name: ErrTooManyRequests, Class: ClassThrottle, ModelStatus: 429, ObservedStatus: 400, GUAVC: true, Message: MsgRateExceeded},
-	{Name: ErrUnexpectedLambda, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "Unexpected error when invoking the Lambda trigger."},
-	{Name: ErrUserLambdaValidation, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: "CustomMessage failed with error: validation failed."},
+	{Name: ErrUnexpectedLambda, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: TriggerNotInvoked("CustomMessage", "Socket timeout while invoking Lambda function")},
+	{Name: ErrUserLambdaValidation, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: TriggerFailed("CustomMessage", "The trigger refused the message")},
 	{Name: ErrUserNotConfirmed, Class: ClassAuth, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: MsgUserNotConfirmed},
 	{Name: ErrUserNotFound, Class: ClassAuth, ModelStatus: 404, ObservedStatus: 400, GUAVC: true, Message: MsgUserDoesNotExist},
 
 	// Protocol errors, answered before any operation runs.
 	{Name: ErrUnknownOperation, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400},
 	{Name: ErrSerialization, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400},
+	{Name: ErrBadRequest, Class: ClassValidation, ModelStatus: 404, ObservedStatus: 404, Message: MsgBadRequest},
 
 	// Errors of the other operations the mock serves.
 	{Name: ErrCodeMismatch, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, Message: MsgCodeMismatch},
 	{Name: ErrExpiredCode, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, Message: MsgExpiredCode},
 	{Name: ErrUsernameExists, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, Message: "User account already exists"},
 	{Name: ErrInvalidPassword, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, Message: "Password does not conform to policy"},
+	// RevokeToken's own errors (API model); no capture shows their status.
+	{Name: ErrUnauthorized, Class: ClassAuth, ModelStatus: 401, ObservedStatus: 400, Message: "Invalid client or token."},
+	{Name: ErrUnsupportedOperation, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, Message: "Token revocation is not enabled for this app client."},
+	{Name: ErrUnsupportedTokenType, Class: ClassValidation, ModelStatus: 400, ObservedStatus: 400, Message: "Only refresh tokens can be revoked."},
 }
 
 var catalogByName = func() map[string]ErrorSpec {
@@ -254,6 +287,20 @@ func WriteError(w http.ResponseWriter, requestID string, e *Error, mode StatusMo
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.Status(mode))
+	_, _ = w.Write(body)
+}
+
+// WriteUnmapped answers a request the service cannot map to an operation
+// as a capture of the service shows it: 404 and
+// {"code":"BadRequest","message":...,"type":"client"}, with no
+// x-amzn-ErrorType (the body is not the JSON 1.1 error shape).
+func WriteUnmapped(w http.ResponseWriter, requestID string) {
+	body := []byte(`{"code":"` + ErrBadRequest + `","message":"` + MsgBadRequest + `","type":"client"}`)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set(HeaderRequestID, requestID)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusNotFound)
 	_, _ = w.Write(body)
 }
 

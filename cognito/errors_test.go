@@ -40,7 +40,9 @@ func TestStatusModes(t *testing.T) {
 		{ErrTooManyRequests, 400, 429},
 		{ErrUserNotFound, 400, 404},
 		{ErrResourceNotFound, 400, 404},
-		{ErrForbidden, 400, 403},
+		{ErrForbidden, 403, 403}, // captured with 403 (WAF block)
+		{ErrUnauthorized, 400, 401},
+		{ErrBadRequest, 404, 404},
 		{ErrInternalError, 500, 500},
 		{ErrLimitExceeded, 400, 400},
 	}
@@ -154,5 +156,34 @@ func TestNewRequestIDIsUUIDv4(t *testing.T) {
 	a, b := NewRequestID(), NewRequestID()
 	if a == b || len(a) != 36 || a[14] != '4' || a[8] != '-' {
 		t.Errorf("request ids %q %q are not distinct UUIDv4", a, b)
+	}
+}
+
+func TestTriggerMessages(t *testing.T) {
+	if got, want := TriggerFailed("CustomMessage", "Pending for approval"), "CustomMessage failed with error Pending for approval."; got != want {
+		t.Errorf("TriggerFailed = %q, want %q", got, want)
+	}
+	// A message that ends with a period does not get a second one.
+	if got, want := TriggerFailed("PreSignUp", "callback is not a function."), "PreSignUp failed with error callback is not a function."; got != want {
+		t.Errorf("TriggerFailed = %q, want %q", got, want)
+	}
+	if got, want := TriggerNotInvoked("PostAuthentication", "Socket timeout while invoking Lambda function"),
+		"PostAuthentication invocation failed due to error Socket timeout while invoking Lambda function."; got != want {
+		t.Errorf("TriggerNotInvoked = %q, want %q", got, want)
+	}
+}
+
+func TestWriteUnmapped(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteUnmapped(rec, "req-1")
+	if rec.Code != 404 {
+		t.Errorf("status %d, want 404", rec.Code)
+	}
+	typ, msg, ok := ParseError(rec.Header(), rec.Body.Bytes())
+	if !ok || typ != ErrBadRequest || msg != MsgBadRequest {
+		t.Errorf("parsed %q %q %v, want BadRequest with the captured message", typ, msg, ok)
+	}
+	if rec.Header().Get(HeaderErrorType) != "" {
+		t.Error("the captured answer has no x-amzn-ErrorType")
 	}
 }

@@ -7,12 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// Model constraints on GetUserAttributeVerificationCode's input (API model
-// snapshot of 2025-08-08). Patterns are shown in messages without their
-// anchors, as the service's validation messages show them.
+// Model constraints on GetUserAttributeVerificationCode's input (Smithy
+// model cognito-identity-provider 2016-04-18, revision 2026-02-27, which
+// added whitespace to AttributeNameType). Patterns are shown in messages
+// without their anchors, as the service's validation messages show them.
 const (
 	AccessTokenPattern   = `[A-Za-z0-9-_=.]+`
-	AttributeNamePattern = `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`
+	AttributeNamePattern = `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`
 	AttributeNameMaxLen  = 32
 	// ClientMetadataMaxLen bounds each key and each value (StringType).
 	ClientMetadataMaxLen = 131072
@@ -63,6 +64,12 @@ func (p *ValidationProblems) Null(member string) {
 	*p = append(*p, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", member))
 }
 
+// NullSensitive records a missing required sensitive member: even "null"
+// is not echoed.
+func (p *ValidationProblems) NullSensitive(member string) {
+	p.Add(member, "", true, "Member must not be null")
+}
+
 // Add records a violated constraint. A sensitive member's value is never
 // echoed, as on the real service.
 func (p *ValidationProblems) Add(member, value string, sensitive bool, constraint string) {
@@ -90,14 +97,15 @@ func (p ValidationProblems) Err() *Error {
 func (p *ValidationProblems) ValidateAccessToken(member, token string, present bool) {
 	switch {
 	case !present:
-		p.Null(member)
+		p.NullSensitive(member)
 	case !ValidAccessTokenSyntax(token):
 		p.Add(member, "", true, "Member must satisfy regular expression pattern: "+AccessTokenPattern)
 	}
 }
 
 // ValidateAttributeName checks a required AttributeName member
-// (AttributeNameType: 1..32 characters of the pattern).
+// (AttributeNameType: 1..32 characters of the pattern). Length and pattern
+// are separate constraints, so an empty name breaks both.
 func (p *ValidationProblems) ValidateAttributeName(member, name string, present bool) {
 	if !present {
 		p.Null(member)
@@ -113,7 +121,7 @@ func (p *ValidationProblems) ValidateAttributeName(member, name string, present 
 	if n < 1 {
 		p.Add(member, name, false, "Member must have length greater than or equal to 1")
 	}
-	if n >= 1 && !attributeNameRE.MatchString(name) {
+	if !attributeNameRE.MatchString(name) {
 		p.Add(member, name, false, "Member must satisfy regular expression pattern: "+AttributeNamePattern)
 	}
 }
@@ -134,12 +142,14 @@ func (p *ValidationProblems) ValidateClientMetadata(member string, md map[string
 	if !keyTooLong && !valueTooLong {
 		return
 	}
-	limit := fmt.Sprintf("Member must have length less than or equal to %d", ClientMetadataMaxLen)
+	// A map constraint lists every constraint of the key or value shape
+	// (StringType: length 0..131072) and echoes no value.
+	limits := fmt.Sprintf("[Member must have length less than or equal to %d, Member must have length greater than or equal to 0]", ClientMetadataMaxLen)
 	if keyTooLong {
-		p.Add(member, "", true, "Map keys must satisfy constraint: ["+limit+"]")
+		p.Add(member, "", true, "Map keys must satisfy constraint: "+limits)
 	}
 	if valueTooLong {
-		p.Add(member, "", true, "Map value must satisfy constraint: ["+limit+"]")
+		p.Add(member, "", true, "Map value must satisfy constraint: "+limits)
 	}
 }
 

@@ -21,19 +21,24 @@ func TestValidateGUAVC(t *testing.T) {
 		{"32 chars", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: strings.Repeat("x", 32)}, true, true, ""},
 		{"metadata at limit", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "email", ClientMetadata: map[string]string{long: long}}, true, true, ""},
 		{"missing token", GetUserAttributeVerificationCodeInput{AttributeName: "email"}, false, true,
-			"1 validation error detected: Value null at 'accessToken' failed to satisfy constraint: Member must not be null"},
+			"1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null"},
 		{"token pattern, value not echoed", GetUserAttributeVerificationCodeInput{AccessToken: "se/cret+", AttributeName: "email"}, true, true,
 			"1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
 		{"33 chars", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: strings.Repeat("x", 33)}, true, true,
 			"1 validation error detected: Value '" + strings.Repeat("x", 33) + "' at 'attributeName' failed to satisfy constraint: Member must have length less than or equal to 32"},
-		{"whitespace", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "a b"}, true, true,
-			`1 validation error detected: Value 'a b' at 'attributeName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`},
-		{"empty name", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: ""}, true, true,
-			"1 validation error detected: Value '' at 'attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		// The 2026-02-27 model allows whitespace: the attribute rule answers.
+		{"whitespace passes the model", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "e mail\t"}, true, true, ""},
+		{"control character", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "a\x00b"}, true, true,
+			"1 validation error detected: Value 'a\x00b' at 'attributeName' failed to satisfy constraint: Member must satisfy regular expression pattern: " + AttributeNamePattern},
+		{"empty name breaks length and pattern", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: ""}, true, true,
+			"2 validation errors detected: Value '' at 'attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+				"Value '' at 'attributeName' failed to satisfy constraint: Member must satisfy regular expression pattern: " + AttributeNamePattern},
 		{"two errors", GetUserAttributeVerificationCodeInput{AccessToken: "a b"}, true, false,
 			"2 validation errors detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+; Value null at 'attributeName' failed to satisfy constraint: Member must not be null"},
 		{"metadata value too long", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "email", ClientMetadata: map[string]string{"k": long + "a"}}, true, true,
-			"1 validation error detected: Value at 'clientMetadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 131072]"},
+			"1 validation error detected: Value at 'clientMetadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 131072, Member must have length greater than or equal to 0]"},
+		{"metadata key too long", GetUserAttributeVerificationCodeInput{AccessToken: "t", AttributeName: "email", ClientMetadata: map[string]string{long + "a": "v"}}, true, true,
+			"1 validation error detected: Value at 'clientMetadata' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 131072, Member must have length greater than or equal to 0]"},
 	}
 	for _, tt := range tests {
 		err := ValidateGUAVC(tt.in, tt.token, tt.attr)

@@ -149,7 +149,7 @@ func TestBrokenMockFailsExactlyTheMatchingCases(t *testing.T) {
 			}),
 			want: []string{
 				"attributes.already-verified", "attributes.email", "attributes.phone-number",
-				"auth.refreshed-token", "delivery.email-mask", "delivery.phone-mask", "delivery.shape",
+				"auth.other-pool", "auth.refreshed-token", "delivery.email-mask", "delivery.phone-mask", "delivery.shape",
 				"input.metadata-absent", "input.metadata-empty", "input.metadata-key-131072", "input.metadata-value-131072",
 			},
 		},

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/evidence"
 )
 
 // Area groups cases in reports.
@@ -50,26 +52,12 @@ const (
 // NeedPool is the need for a pool filling role.
 func NeedPool(role string) Need { return Need("pool:" + role) }
 
-// SourceKind says where a rule comes from.
-type SourceKind string
-
-// Sources of rules.
-const (
-	FromModel    SourceKind = "API model"
-	FromDocs     SourceKind = "service documentation"
-	FromObserved SourceKind = "observed behaviour"
-	FromProtocol SourceKind = "AWS JSON 1.1 protocol"
-)
-
-// Source is a rule's origin: its kind and a public reference (the API
-// model's shape or operation, a documentation page, an issue thread).
-type Source struct {
-	Kind SourceKind
-	Ref  string
+// ev names the behaviours of the fidelity ledger (mock/evidence) a case
+// checks; an unknown id panics, so the catalog test catches a typo.
+func ev(ids ...string) []string {
+	evidence.Must(ids...)
+	return ids
 }
-
-// String renders the source as "kind ref".
-func (s Source) String() string { return string(s.Kind) + " " + s.Ref }
 
 // Expect is the exact outcome a case demands.
 type Expect struct {
@@ -89,16 +77,36 @@ type Expect struct {
 
 // Case is one rule of the catalog.
 type Case struct {
-	ID        string
-	Area      Area
-	Rule      string
-	Source    Source
-	Needs     []Need
-	Uncertain string // set when cognito-api.md §7 leaves the behaviour open
+	ID   string
+	Area Area
+	Rule string
+	// Checks are the ids of the ledger's behaviours (docs/fidelity.md) the
+	// case holds the target to; they give its evidence level and sources.
+	Checks []string
+	Needs  []Need
+	// Uncertain says what is open about the real behaviour and what the
+	// case accepts because of it.
+	Uncertain string
 	Requests  string // what is sent
 	Expect    Expect
 	// run performs the requests and returns the observation to judge.
 	run func(ctx context.Context, h *harness) (*Observation, error)
+}
+
+// Evidence is how well the real service's behaviour that the case checks
+// is known: the weakest level of its ledger entries.
+func (c Case) Evidence() evidence.Level { return evidence.Weakest(evidence.Must(c.Checks...)) }
+
+// Sources lists the public sources of what the case checks, without
+// repeats.
+func (c Case) Sources() []string {
+	var out []string
+	for _, e := range evidence.Must(c.Checks...) {
+		if !slices.Contains(out, e.Source) {
+			out = append(out, e.Source)
+		}
+	}
+	return out
 }
 
 // Describe renders the expected outcome on one line under mode.

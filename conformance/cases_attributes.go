@@ -95,60 +95,59 @@ var (
 
 func attributeCases() []Case {
 	tok := []Need{NeedTokens}
-	obs := Source{FromObserved, "[F1] §4.5"}
 	invalidName := Expect{ErrorType: cognito.ErrInvalidParameter, Message: "^" + quoteMeta(cognito.MsgInvalidAttributeName) + "$"}
 	return []Case{
 		{
-			ID: "attributes.email", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.email", Area: AreaAttributes, Checks: ev("attr.verifiable", "delivery.details"), Needs: tok,
 			Rule:     "email can be verified: 200 with CodeDeliveryDetails for email",
 			Requests: "sign in a user with an email; GUAVC email",
 			Expect:   Expect{Shape: "CodeDeliveryDetails{AttributeName email, DeliveryMedium EMAIL, Destination}", check: deliveryShape("email", cognito.MediumEmail)},
 			run:      guavcUser("email", true, "email", nil),
 		},
 		{
-			ID: "attributes.phone-number", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.phone-number", Area: AreaAttributes, Checks: ev("attr.verifiable", "delivery.details"), Needs: tok,
 			Rule:     "phone_number can be verified: 200 with CodeDeliveryDetails for phone_number",
 			Requests: "sign in a user with a phone number; GUAVC phone_number",
 			Expect:   Expect{Shape: "CodeDeliveryDetails{AttributeName phone_number, DeliveryMedium SMS, Destination}", check: deliveryShape("phone_number", cognito.MediumSMS)},
 			run:      guavcUser("phone_number", true, "phone_number", nil),
 		},
 		{
-			ID: "attributes.custom", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.custom", Area: AreaAttributes, Checks: ev("attr.verifiable"), Needs: tok,
 			Rule:     "a custom attribute cannot be verified",
 			Requests: "GUAVC custom:department",
 			Expect:   invalidName,
 			run:      guavcWith("custom:department", nil),
 		},
 		{
-			ID: "attributes.other-standard", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.other-standard", Area: AreaAttributes, Checks: ev("attr.verifiable"), Needs: tok,
 			Rule:     "another standard attribute (name) cannot be verified",
 			Requests: "GUAVC name",
 			Expect:   invalidName,
 			run:      guavcWith("name", nil),
 		},
 		{
-			ID: "attributes.verified-flag", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.verified-flag", Area: AreaAttributes, Checks: ev("attr.verifiable"), Needs: tok,
 			Rule:     "email_verified is an attribute but not a verifiable one",
 			Requests: "GUAVC email_verified",
 			Expect:   invalidName,
 			run:      guavcWith("email_verified", nil),
 		},
 		{
-			ID: "attributes.missing-email", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.missing-email", Area: AreaAttributes, Checks: ev("attr.missing"), Needs: tok,
 			Rule:     "a user without an email gets \"User does not have a valid registered email address\"",
 			Requests: "sign in a user without an email; GUAVC email",
 			Expect:   Expect{ErrorType: cognito.ErrInvalidParameter, Message: "^" + quoteMeta(cognito.MsgNoEmail) + "$"},
 			run:      guavcUser("email", false, "email", nil),
 		},
 		{
-			ID: "attributes.missing-phone", Area: AreaAttributes, Source: obs, Needs: tok,
+			ID: "attributes.missing-phone", Area: AreaAttributes, Checks: ev("attr.missing"), Needs: tok,
 			Rule:     "a user without a phone number gets \"User does not have a valid registered phone number\"",
 			Requests: "sign in a user without a phone number; GUAVC phone_number",
 			Expect:   Expect{ErrorType: cognito.ErrInvalidParameter, Message: "^" + quoteMeta(cognito.MsgNoPhone) + "$"},
 			run:      guavcUser("phone_number", false, "phone_number", nil),
 		},
 		{
-			ID: "attributes.already-verified", Area: AreaAttributes, Source: Source{FromObserved, "[F1][F2] §4.2"},
+			ID: "attributes.already-verified", Area: AreaAttributes, Checks: ev("attr.already-verified"),
 			Rule:     "an already verified email still gets a fresh code",
 			Needs:    []Need{NeedTokens, NeedOutbox},
 			Requests: "GUAVC email; VerifyUserAttribute with the delivered code; GUAVC email again",

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/internal/jws"
 )
 
@@ -42,15 +44,13 @@ func minted(kind string) func(ctx context.Context, h *harness) (*Observation, er
 	}
 }
 
-func authSrc(kind SourceKind, ref string) Source { return Source{kind, ref} }
-
 func authCases() []Case {
 	invalid := notAuthorized(cognito.MsgInvalidAccessToken)
 	revoked := notAuthorized(cognito.MsgAccessTokenRevoked)
 	tok := []Need{NeedTokens}
 	return []Case{
 		{
-			ID: "auth.garbage", Area: AreaAuth, Source: authSrc(FromObserved, "[F1] §0.5"),
+			ID: "auth.garbage", Area: AreaAuth, Checks: ev("token.invalid"),
 			Rule:     "a token that is not a JWT gives NotAuthorizedException \"Invalid Access Token\"",
 			Requests: "GUAVC with AccessToken \"notajwt\"",
 			Expect:   invalid,
@@ -59,7 +59,7 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.garbage-three-segments", Area: AreaAuth, Source: authSrc(FromObserved, "[F1][V2] §5.1"),
+			ID: "auth.garbage-three-segments", Area: AreaAuth, Checks: ev("token.invalid"),
 			Rule:     "three dot-separated segments that are not JSON give \"Invalid Access Token\"",
 			Requests: "GUAVC with AccessToken \"abc.def.ghi\"",
 			Expect:   invalid,
@@ -68,14 +68,14 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.tampered-signature", Area: AreaAuth, Source: authSrc(FromDocs, "[D4] §4.4"),
+			ID: "auth.tampered-signature", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
 			Rule: "a real token with one signature character changed is refused", Needs: tok,
 			Requests: "sign in; GUAVC with the access token's signature altered",
 			Expect:   invalid,
 			run:      forged(func(_ context.Context, _ *harness, t string) (string, error) { return jws.TamperSignature(t), nil }),
 		},
 		{
-			ID: "auth.tampered-payload", Area: AreaAuth, Source: authSrc(FromDocs, "[D4] §4.4"),
+			ID: "auth.tampered-payload", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
 			Rule: "a real token whose username claim was changed (signature kept) is refused", Needs: tok,
 			Requests: "sign in; GUAVC with the payload's username replaced",
 			Expect:   invalid,
@@ -84,14 +84,14 @@ func authCases() []Case {
 			}),
 		},
 		{
-			ID: "auth.alg-none", Area: AreaAuth, Source: authSrc(FromDocs, "[D3][D4] RS256 only"),
+			ID: "auth.alg-none", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
 			Rule: "a real token re-labelled alg none with no signature is refused", Needs: tok,
 			Requests: "sign in; GUAVC with header alg=none and an empty signature",
 			Expect:   invalid,
 			run:      forged(func(_ context.Context, _ *harness, t string) (string, error) { return jws.AlgNone(t) }),
 		},
 		{
-			ID: "auth.hs256-public-key", Area: AreaAuth, Source: authSrc(FromDocs, "[D3][D4] RS256 only"),
+			ID: "auth.hs256-public-key", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
 			Rule: "a token re-signed HS256 with the pool's public key as the secret is refused", Needs: tok,
 			Requests: "sign in; fetch the JWKS; GUAVC with the token re-signed HMAC-SHA256 keyed by the public key PEM",
 			Expect:   invalid,
@@ -100,7 +100,7 @@ func authCases() []Case {
 			}),
 		},
 		{
-			ID: "auth.unknown-kid", Area: AreaAuth, Source: authSrc(FromDocs, "[D4] key lookup by kid"),
+			ID: "auth.unknown-kid", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
 			Rule: "a token naming a key that is not in the pool's JWKS is refused", Needs: tok,
 			Requests: "sign in; GUAVC with the header's kid replaced",
 			Expect:   invalid,
@@ -109,7 +109,7 @@ func authCases() []Case {
 			}),
 		},
 		{
-			ID: "auth.expired", Area: AreaAuth, Source: authSrc(FromObserved, "[I10]"),
+			ID: "auth.expired", Area: AreaAuth, Checks: ev("token.expired"),
 			Rule:     "an expired access token gives \"Access Token has expired\"",
 			Needs:    []Need{NeedMock},
 			Requests: "mint an expired access token (side door); GUAVC",
@@ -117,7 +117,7 @@ func authCases() []Case {
 			run:      minted("expired"),
 		},
 		{
-			ID: "auth.revoked-global-sign-out", Area: AreaAuth, Source: authSrc(FromObserved, "[I11] [M1] GlobalSignOut"),
+			ID: "auth.revoked-global-sign-out", Area: AreaAuth, Checks: ev("token.revoked"),
 			Rule: "after GlobalSignOut the access token gives \"Access Token has been revoked\"", Needs: tok,
 			Requests: "sign in; GlobalSignOut; GUAVC with the same access token",
 			Expect:   revoked,
@@ -133,7 +133,7 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.revoked-revoke-token", Area: AreaAuth, Source: authSrc(FromDocs, "[M1] RevokeToken; [F1] origin_jti"),
+			ID: "auth.revoked-revoke-token", Area: AreaAuth, Checks: ev("token.revoked"),
 			Rule: "after RevokeToken on the refresh token, its access token gives \"Access Token has been revoked\"", Needs: tok,
 			Requests: "sign in; RevokeToken(refresh token); GUAVC with the access token",
 			Expect:   revoked,
@@ -149,7 +149,7 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.revoked-admin-sign-out", Area: AreaAuth, Source: authSrc(FromDocs, "[M1] AdminUserGlobalSignOut"),
+			ID: "auth.revoked-admin-sign-out", Area: AreaAuth, Checks: ev("token.revoked"),
 			Rule:     "after AdminUserGlobalSignOut the access token gives \"Access Token has been revoked\"",
 			Needs:    []Need{NeedTokens, NeedAdmin},
 			Requests: "sign in; AdminUserGlobalSignOut; GUAVC with the access token",
@@ -166,7 +166,7 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.refreshed-token", Area: AreaAuth, Source: authSrc(FromDocs, "[G1] REFRESH_TOKEN_AUTH"),
+			ID: "auth.refreshed-token", Area: AreaAuth, Checks: ev("token.rs256", "delivery.details"),
 			Rule: "an access token from REFRESH_TOKEN_AUTH is accepted", Needs: tok,
 			Requests: "sign in; InitiateAuth REFRESH_TOKEN_AUTH; GUAVC with the new access token, attribute email",
 			Expect:   Expect{Shape: "CodeDeliveryDetails for email", check: deliveryShape("email", cognito.MediumEmail)},
@@ -184,7 +184,7 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.id-token", Area: AreaAuth, Source: authSrc(FromDocs, "[D3] token_use, separate keys"),
+			ID: "auth.id-token", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
 			Rule: "an ID token in place of the access token is refused", Needs: tok,
 			Requests: "sign in; GUAVC with the ID token",
 			Expect:   invalid,
@@ -197,37 +197,25 @@ func authCases() []Case {
 			},
 		},
 		{
-			ID: "auth.other-pool", Area: AreaAuth, Source: authSrc(FromDocs, "[D4] iss must be the pool"),
-			Rule:     "an access token of another user pool is refused",
-			Needs:    []Need{NeedOtherPool},
-			Requests: "a token of a second pool (its user, or minted by the mock); GUAVC against the main pool",
+			ID: "auth.foreign-issuer", Area: AreaAuth, Checks: ev("token.rs256", "token.forged"),
+			Rule: "a token signed by a key no JWKS lists, for a user pool that does not exist, is refused", Needs: tok,
+			Requests: "sign in; GUAVC with the claims re-signed by a fresh RSA key, kid unknown, iss naming a pool that does not exist",
 			Expect:   invalid,
-			run: func(ctx context.Context, h *harness) (*Observation, error) {
-				var tok string
-				if other, err := h.role(RoleOtherPool); err == nil {
-					u, err := other.user("", nil)
-					if err != nil {
-						return nil, err
-					}
-					tk, err := other.login(ctx, u)
-					if err != nil {
-						return nil, err
-					}
-					tok = tk.Access
-				} else {
-					u, err := h.pick("with an email address", hasEmail, false)
-					if err != nil {
-						return nil, err
-					}
-					if tok, err = h.main.mint(ctx, u.Username, "other_pool"); err != nil {
-						return nil, err
-					}
-				}
-				return h.main.guavc(ctx, tok, "email", nil)
-			},
+			run: forged(func(_ context.Context, h *harness, t string) (string, error) {
+				return foreignIssuer(t, h.target.Region)
+			}),
 		},
 		{
-			ID: "auth.other-client", Area: AreaAuth, Source: authSrc(FromDocs, "[D4] client_id must be an app client of the pool"),
+			ID: "auth.other-pool", Area: AreaAuth, Checks: ev("token.other-pool", "delivery.details"),
+			Rule:      "a genuine access token of another user pool is accepted: the request names no pool, so the token's own pool and user answer",
+			Uncertain: "inferred from the request shape; no capture of the service accepting or refusing it",
+			Needs:     []Need{NeedOtherPool},
+			Requests:  "sign in to a second pool of the same endpoint (pools.other-pool, or one created through the admin API); GUAVC email",
+			Expect:    Expect{Shape: "CodeDeliveryDetails for email", check: deliveryShape("email", cognito.MediumEmail)},
+			run:       otherPoolGUAVC,
+		},
+		{
+			ID: "auth.other-client", Area: AreaAuth, Checks: ev("token.unknown-client"),
 			Rule:      "an access token naming an app client the pool doesn't have is refused",
 			Uncertain: "no capture: accepts NotAuthorizedException or ResourceNotFoundException",
 			Needs:     []Need{NeedOtherClient},
@@ -236,7 +224,7 @@ func authCases() []Case {
 			run:       minted("other_client"),
 		},
 		{
-			ID: "auth.missing-scope", Area: AreaAuth, Source: authSrc(FromObserved, "[I12] aws.cognito.signin.user.admin"),
+			ID: "auth.missing-scope", Area: AreaAuth, Checks: ev("token.scope"),
 			Rule:     "an access token without aws.cognito.signin.user.admin gives \"Access Token does not have required scopes\"",
 			Needs:    []Need{NeedMock},
 			Requests: "mint a token with scope openid only (side door); GUAVC",
@@ -244,4 +232,50 @@ func authCases() []Case {
 			run:      minted("wrong_scope"),
 		},
 	}
+}
+
+// otherPoolGUAVC signs a user of a second pool in and sends its token to
+// the endpoint. The second pool is the target's other-pool, or one made
+// for the case through the admin API and removed afterwards.
+func otherPoolGUAVC(ctx context.Context, h *harness) (*Observation, error) {
+	other, err := h.role(RoleOtherPool)
+	if err != nil {
+		if other, err = h.temporaryPool(ctx); err != nil {
+			return nil, err
+		}
+	}
+	u, err := other.user("with an email address", hasEmail)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := other.login(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return h.main.guavc(ctx, tk.Access, "email", nil)
+}
+
+// temporaryPool creates a pool, an app client and one user with an email
+// through the admin API on the target's endpoint; a cleanup removes them.
+func (h *harness) temporaryPool(ctx context.Context) (*poolClient, error) {
+	if h.admin == nil {
+		return nil, skipf("no other-pool and no admin rights to create one")
+	}
+	poolID, err := h.admin.CreateUserPool(ctx, "cogload-conform-other-"+randomHex(4))
+	if err != nil {
+		return nil, fmt.Errorf("create a second pool: %w", err)
+	}
+	h.deferCleanup(func(ctx context.Context) error { return h.admin.DeleteUserPool(ctx, poolID) })
+	clientID, err := h.admin.CreateUserPoolClient(ctx, poolID, "cogload-conform")
+	if err != nil {
+		return nil, fmt.Errorf("create its app client: %w", err)
+	}
+	u := domain.Credential{Username: "conform-other", Password: newPassword(), Email: "conform.other@example.com"}
+	if err := h.admin.AdminCreateUser(ctx, poolID, u.Username, newPassword(), idpclient.Attribute{Name: cognito.AttributeEmail, Value: u.Email}); err != nil {
+		return nil, fmt.Errorf("create its user: %w", err)
+	}
+	if err := h.admin.AdminSetUserPassword(ctx, poolID, u.Username, u.Password); err != nil {
+		return nil, fmt.Errorf("set its user's password: %w", err)
+	}
+	return newPoolClient(h.main.endpoint, h.main.region, Pool{UserPoolID: poolID, ClientID: clientID, Users: []domain.Credential{u}}, h.hc), nil
 }

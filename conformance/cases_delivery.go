@@ -14,14 +14,14 @@ func deliveryCases() []Case {
 	var email, phone string
 	return []Case{
 		{
-			ID: "delivery.shape", Area: AreaDelivery, Source: Source{FromModel, "[M1] CodeDeliveryDetailsType"}, Needs: tok,
+			ID: "delivery.shape", Area: AreaDelivery, Checks: ev("delivery.details"), Needs: tok,
 			Rule:     "the answer is exactly {CodeDeliveryDetails:{AttributeName, DeliveryMedium, Destination}} with DeliveryMedium EMAIL or SMS",
 			Requests: "GUAVC email for a user with an email",
 			Expect:   Expect{Shape: "only CodeDeliveryDetails, with exactly its three members", check: exactShape},
 			run:      guavcUser("email", true, "email", nil),
 		},
 		{
-			ID: "delivery.email-mask", Area: AreaDelivery, Source: Source{FromObserved, "[F1] §4.5"}, Needs: tok,
+			ID: "delivery.email-mask", Area: AreaDelivery, Checks: ev("delivery.mask"), Needs: tok,
 			Rule:     "an email Destination is masked as first letter, ***@, first letter of the domain, *** (a***@e***)",
 			Requests: "GUAVC email for a user with an email",
 			Expect: Expect{Shape: "Destination ~ /^.\\*\\*\\*@.\\*\\*\\*$/ and == mask(email)",
@@ -29,7 +29,7 @@ func deliveryCases() []Case {
 			run: guavcUser("email", true, "email", func(u domain.Credential) { email = cognito.MaskEmail(u.Email) }),
 		},
 		{
-			ID: "delivery.phone-mask", Area: AreaDelivery, Source: Source{FromObserved, "[F1] §4.5"}, Needs: tok,
+			ID: "delivery.phone-mask", Area: AreaDelivery, Checks: ev("delivery.mask"), Needs: tok,
 			Rule:     "a phone Destination is +, one * per digit but the last four, then the last four (+********8920)",
 			Requests: "GUAVC phone_number for a user with a phone number",
 			Expect: Expect{Shape: "Destination ~ /^\\+\\*+[0-9]{4}$/ and == mask(phone)",
@@ -37,7 +37,7 @@ func deliveryCases() []Case {
 			run: guavcUser("phone_number", true, "phone_number", func(u domain.Credential) { phone = cognito.MaskPhone(u.PhoneNumber) }),
 		},
 		{
-			ID: "delivery.sent-to-attribute", Area: AreaDelivery, Source: Source{FromDocs, "[I16] code goes to the current value"},
+			ID: "delivery.sent-to-attribute", Area: AreaDelivery, Checks: ev("attr.current-value"),
 			Rule:     "the code is sent to the user's current email address by EMAIL",
 			Needs:    []Need{NeedTokens, NeedOutbox},
 			Requests: "GUAVC email; read the outbox",
@@ -66,7 +66,7 @@ func deliveryCases() []Case {
 			},
 		},
 		{
-			ID: "delivery.failure", Area: AreaDelivery, Source: Source{FromModel, "[M1] CodeDeliveryFailureException"},
+			ID: "delivery.failure", Area: AreaDelivery, Checks: ev("delivery.failure"),
 			Rule:     "a failed delivery gives CodeDeliveryFailureException",
 			Needs:    []Need{NeedPool(RoleDeliveryFailure)},
 			Requests: "in a pool whose email delivery fails: GUAVC email",

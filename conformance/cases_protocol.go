@@ -12,8 +12,6 @@ import (
 
 var requestIDRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-func protocolSrc(ref string) Source { return Source{FromProtocol, ref} }
-
 // validGUAVC sends a well-formed, signed-in request on the raw wire.
 func validGUAVC(ctx context.Context, h *harness) (*Observation, error) {
 	tok, err := h.accessToken(ctx)
@@ -59,7 +57,7 @@ func protocolCases() []Case {
 	garbageBody := []byte(`{"AccessToken":"notajwt","AttributeName":"email"}`)
 	return []Case{
 		{
-			ID: "protocol.content-type-success", Area: AreaProtocol, Source: protocolSrc("[I2] §1.2"),
+			ID: "protocol.content-type-success", Area: AreaProtocol, Checks: ev("protocol.json11"),
 			Rule:     "a successful answer is sent as application/x-amz-json-1.1",
 			Needs:    []Need{NeedTokens},
 			Requests: "GUAVC (raw HTTP) with a fresh access token, attribute email",
@@ -67,7 +65,7 @@ func protocolCases() []Case {
 			run:      validGUAVC,
 		},
 		{
-			ID: "protocol.content-type-error", Area: AreaProtocol, Source: protocolSrc("[I2] §1.3"),
+			ID: "protocol.content-type-error", Area: AreaProtocol, Checks: ev("protocol.json11", "token.invalid"),
 			Rule:     "an error answer is sent as application/x-amz-json-1.1",
 			Requests: "GUAVC (raw HTTP) with AccessToken \"notajwt\"",
 			Expect: Expect{ErrorType: cognito.ErrNotAuthorized, Shape: "Content-Type application/x-amz-json-1.1",
@@ -75,17 +73,16 @@ func protocolCases() []Case {
 			run: invalidGUAVC,
 		},
 		{
-			ID: "protocol.target-missing", Area: AreaProtocol, Source: protocolSrc("[G1] JSON 1.1 dispatch"),
-			Rule:      "a request without X-Amz-Target names no operation and is refused",
-			Uncertain: "no capture of the real answer; accepts UnknownOperationException or SerializationException (any 4xx)",
-			Requests:  "POST / with a GUAVC body and no X-Amz-Target header",
-			Expect:    Expect{ErrorType: cognito.ErrUnknownOperation, AltErrorTypes: []string{cognito.ErrSerialization}},
+			ID: "protocol.target-missing", Area: AreaProtocol, Checks: ev("protocol.unmapped"),
+			Rule:     "a request without X-Amz-Target maps to no operation: 404 with the body {\"code\":\"BadRequest\",...} a capture of the service shows",
+			Requests: "POST / with a GUAVC body and no X-Amz-Target header",
+			Expect:   Expect{ErrorType: cognito.ErrBadRequest, Message: "^" + quoteMeta(cognito.MsgBadRequest) + "$"},
 			run: func(ctx context.Context, h *harness) (*Observation, error) {
 				return h.main.raw(ctx, "", map[string]string{"Content-Type": cognito.ContentType}, garbageBody)
 			},
 		},
 		{
-			ID: "protocol.target-unknown", Area: AreaProtocol, Source: protocolSrc("DESIGN: UnknownOperationException"),
+			ID: "protocol.target-unknown", Area: AreaProtocol, Checks: ev("protocol.unknown-operation"),
 			Rule:     "an X-Amz-Target naming no operation of the service gives UnknownOperationException",
 			Requests: "POST / with X-Amz-Target AWSCognitoIdentityProviderService.NoSuchOperation",
 			Expect:   Expect{ErrorType: cognito.ErrUnknownOperation},
@@ -94,16 +91,17 @@ func protocolCases() []Case {
 			},
 		},
 		{
-			ID: "protocol.target-foreign-prefix", Area: AreaProtocol, Source: protocolSrc("[G1] targetPrefix"),
-			Rule:     "an X-Amz-Target of another service's prefix is an unknown operation",
-			Requests: "POST / with X-Amz-Target AmazonSQS.GetUserAttributeVerificationCode",
-			Expect:   Expect{ErrorType: cognito.ErrUnknownOperation},
+			ID: "protocol.target-foreign-prefix", Area: AreaProtocol, Checks: ev("protocol.unmapped"),
+			Rule:      "an X-Amz-Target of another service's prefix maps to no operation of this one",
+			Uncertain: "that the service treats a foreign prefix like a missing target is inferred; UnknownOperationException is accepted too",
+			Requests:  "POST / with X-Amz-Target AmazonSQS.GetUserAttributeVerificationCode",
+			Expect:    Expect{ErrorType: cognito.ErrBadRequest, AltErrorTypes: []string{cognito.ErrUnknownOperation}},
 			run: func(ctx context.Context, h *harness) (*Observation, error) {
 				return h.main.raw(ctx, "", map[string]string{"Content-Type": cognito.ContentType, cognito.HeaderTarget: "AmazonSQS." + cognito.OpGetUserAttributeVerificationCode}, garbageBody)
 			},
 		},
 		{
-			ID: "protocol.request-content-type", Area: AreaProtocol, Source: protocolSrc("[G1] Content-Type application/x-amz-json-1.1"),
+			ID: "protocol.request-content-type", Area: AreaProtocol, Checks: ev("protocol.content-type"),
 			Rule:      "a request body sent as text/plain is not taken for AWS JSON 1.1",
 			Uncertain: "no capture of the real answer; accepts SerializationException or UnknownOperationException, or NotAuthorizedException from a service that ignores the content type",
 			Requests:  "GUAVC with Content-Type text/plain and AccessToken \"notajwt\"",
@@ -113,7 +111,7 @@ func protocolCases() []Case {
 			},
 		},
 		{
-			ID: "protocol.malformed-json", Area: AreaProtocol, Source: protocolSrc("DESIGN: SerializationException"),
+			ID: "protocol.malformed-json", Area: AreaProtocol, Checks: ev("protocol.malformed-body"),
 			Rule:     "a body that is not JSON gives SerializationException",
 			Requests: "GUAVC with body {\"AccessToken\":",
 			Expect:   Expect{ErrorType: cognito.ErrSerialization},
@@ -122,7 +120,7 @@ func protocolCases() []Case {
 			},
 		},
 		{
-			ID: "protocol.request-id-success", Area: AreaProtocol, Source: protocolSrc("[I2] §1.2"),
+			ID: "protocol.request-id-success", Area: AreaProtocol, Checks: ev("protocol.request-id"),
 			Rule:     "a successful answer carries x-amzn-RequestId (a UUID)",
 			Needs:    []Need{NeedTokens},
 			Requests: "GUAVC (raw HTTP) with a fresh access token, attribute email",
@@ -130,23 +128,23 @@ func protocolCases() []Case {
 			run:      validGUAVC,
 		},
 		{
-			ID: "protocol.request-id-error", Area: AreaProtocol, Source: protocolSrc("[I2] §1.3"),
+			ID: "protocol.request-id-error", Area: AreaProtocol, Checks: ev("protocol.request-id", "token.invalid"),
 			Rule:     "an error answer carries x-amzn-RequestId (a UUID)",
 			Requests: "GUAVC (raw HTTP) with AccessToken \"notajwt\"",
 			Expect:   Expect{ErrorType: cognito.ErrNotAuthorized, Shape: "x-amzn-RequestId is a UUID", check: checkHeader(cognito.HeaderRequestID, isRequestID)},
 			run:      invalidGUAVC,
 		},
 		{
-			ID: "protocol.error-type-agrees", Area: AreaProtocol, Source: protocolSrc("[I2][I3] §1.3"),
+			ID: "protocol.error-type-agrees", Area: AreaProtocol, Checks: ev("protocol.error-encoding", "token.invalid"),
 			Rule:     "x-amzn-ErrorType is \"Name:\" and names the same error as the body's __type",
 			Requests: "GUAVC (raw HTTP) with AccessToken \"notajwt\"",
 			Expect:   Expect{ErrorType: cognito.ErrNotAuthorized, Shape: "x-amzn-ErrorType == __type + \":\"", check: errorTypeAgrees},
 			run:      invalidGUAVC,
 		},
 		{
-			ID: "protocol.error-message-agrees", Area: AreaProtocol, Source: protocolSrc("[I1][I2] §1.3"),
+			ID: "protocol.error-message-agrees", Area: AreaProtocol, Checks: ev("protocol.error-encoding", "token.invalid"),
 			Rule:      "x-amzn-ErrorMessage, when sent, equals the body's message",
-			Uncertain: "§7: whether the real service always sends x-amzn-ErrorMessage is open; absent is accepted",
+			Uncertain: "whether the real service always sends x-amzn-ErrorMessage is open; absent is accepted",
 			Requests:  "GUAVC (raw HTTP) with AccessToken \"notajwt\"",
 			Expect:    Expect{ErrorType: cognito.ErrNotAuthorized, Shape: "x-amzn-ErrorMessage absent or == body message", check: errorMessageAgrees},
 			run:       invalidGUAVC,

@@ -68,21 +68,21 @@ func roundTripCases() []Case {
 	rt := []Need{NeedTokens, NeedOutbox}
 	return []Case{
 		{
-			ID: "round-trip.email", Area: AreaRoundTrip, Source: Source{FromObserved, "[F2] VerifyUserAttribute"}, Needs: rt,
+			ID: "round-trip.email", Area: AreaRoundTrip, Checks: ev("code.verifies"), Needs: rt,
 			Rule:     "the delivered code verifies email: VerifyUserAttribute 200, then GetUser shows email_verified=true",
 			Requests: "GUAVC email; code from the outbox; VerifyUserAttribute; GetUser",
 			Expect:   Expect{Shape: "VerifyUserAttribute 200 and email_verified=true"},
 			run:      roundTrip("email"),
 		},
 		{
-			ID: "round-trip.phone-number", Area: AreaRoundTrip, Source: Source{FromObserved, "[F2] VerifyUserAttribute"}, Needs: rt,
+			ID: "round-trip.phone-number", Area: AreaRoundTrip, Checks: ev("code.verifies"), Needs: rt,
 			Rule:     "the delivered code verifies phone_number: then GetUser shows phone_number_verified=true",
 			Requests: "GUAVC phone_number; code from the outbox; VerifyUserAttribute; GetUser",
 			Expect:   Expect{Shape: "VerifyUserAttribute 200 and phone_number_verified=true"},
 			run:      roundTrip("phone_number"),
 		},
 		{
-			ID: "round-trip.reused-code", Area: AreaRoundTrip, Source: Source{FromObserved, "[F2] §4.2"}, Needs: rt,
+			ID: "round-trip.reused-code", Area: AreaRoundTrip, Checks: ev("code.reused"), Needs: rt,
 			Rule:     "a code that was already used gives ExpiredCodeException \"Invalid code provided, please request a code again.\"",
 			Requests: "GUAVC email; VerifyUserAttribute with the code; VerifyUserAttribute with the same code again",
 			Expect:   Expect{ErrorType: cognito.ErrExpiredCode, Message: "^" + quoteMeta(cognito.MsgExpiredCode) + "$"},
@@ -99,7 +99,7 @@ func roundTripCases() []Case {
 			},
 		},
 		{
-			ID: "round-trip.wrong-code", Area: AreaRoundTrip, Source: Source{FromObserved, "[F2] §4.2"}, Needs: rt,
+			ID: "round-trip.wrong-code", Area: AreaRoundTrip, Checks: ev("code.mismatch"), Needs: rt,
 			Rule:     "a wrong code gives CodeMismatchException \"Invalid verification code provided, please try again.\"",
 			Requests: "GUAVC email; VerifyUserAttribute with a different 6-digit code",
 			Expect:   Expect{ErrorType: cognito.ErrCodeMismatch, Message: "^" + quoteMeta(cognito.MsgCodeMismatch) + "$"},
@@ -116,9 +116,9 @@ func roundTripCases() []Case {
 			},
 		},
 		{
-			ID: "round-trip.superseded-code", Area: AreaRoundTrip, Source: Source{FromObserved, "§7 open question"}, Needs: rt,
+			ID: "round-trip.superseded-code", Area: AreaRoundTrip, Checks: ev("code.supersession"), Needs: rt,
 			Rule:      "the first of two codes, used after the second was sent, behaves as the service does",
-			Uncertain: "§7: whether a new code invalidates the previous one is undocumented; accepts 200, CodeMismatchException or ExpiredCodeException",
+			Uncertain: "whether a new code invalidates the previous one is undocumented; accepts 200, CodeMismatchException or ExpiredCodeException",
 			Requests:  "GUAVC email twice; VerifyUserAttribute with the first code",
 			Expect:    Expect{ErrorType: cognito.ErrCodeMismatch, AltErrorTypes: []string{cognito.ErrExpiredCode}, AllowSuccess: true},
 			run: func(ctx context.Context, h *harness) (*Observation, error) {
@@ -151,10 +151,10 @@ func typed[T error](name string) func(o *Observation) error {
 }
 
 func sdkCases() []Case {
-	src := Source{FromProtocol, "[G1] deserializers.go"}
+	src := ev("protocol.error-encoding")
 	return []Case{
 		{
-			ID: "sdk.typed-not-authorized", Area: AreaSDK, Source: src,
+			ID: "sdk.typed-not-authorized", Area: AreaSDK, Checks: src,
 			Rule:     "a token error arrives as *types.NotAuthorizedException",
 			Requests: "GUAVC with AccessToken \"notajwt\" through aws-sdk-go-v2",
 			Expect:   Expect{ErrorType: cognito.ErrNotAuthorized, Shape: "*types.NotAuthorizedException", check: typed[*types.NotAuthorizedException]("NotAuthorizedException")},
@@ -163,35 +163,35 @@ func sdkCases() []Case {
 			},
 		},
 		{
-			ID: "sdk.typed-invalid-parameter", Area: AreaSDK, Source: src, Needs: []Need{NeedTokens},
+			ID: "sdk.typed-invalid-parameter", Area: AreaSDK, Checks: src, Needs: []Need{NeedTokens},
 			Rule:     "an attribute error arrives as *types.InvalidParameterException",
 			Requests: "GUAVC custom:department through aws-sdk-go-v2",
 			Expect:   Expect{ErrorType: cognito.ErrInvalidParameter, Shape: "*types.InvalidParameterException", check: typed[*types.InvalidParameterException]("InvalidParameterException")},
 			run:      guavcWith("custom:department", nil),
 		},
 		{
-			ID: "sdk.typed-limit-exceeded", Area: AreaSDK, Source: src, Needs: []Need{NeedTokens},
+			ID: "sdk.typed-limit-exceeded", Area: AreaSDK, Checks: src, Needs: []Need{NeedTokens},
 			Rule:     "the per-user limit arrives as *types.LimitExceededException (with retries off: one request)",
 			Requests: "6 × GUAVC email through aws-sdk-go-v2 with aws.NopRetryer",
 			Expect:   Expect{ErrorType: cognito.ErrLimitExceeded, Shape: "*types.LimitExceededException", check: typed[*types.LimitExceededException]("LimitExceededException")},
 			run:      sixthCall,
 		},
 		{
-			ID: "sdk.typed-user-not-found", Area: AreaSDK, Source: src, Needs: []Need{NeedTokens, NeedMock},
+			ID: "sdk.typed-user-not-found", Area: AreaSDK, Checks: src, Needs: []Need{NeedTokens, NeedMock},
 			Rule:     "a deleted user arrives as *types.UserNotFoundException",
 			Requests: "sign in; delete the user (side door); GUAVC; restore",
 			Expect:   Expect{ErrorType: cognito.ErrUserNotFound, Shape: "*types.UserNotFoundException", check: typed[*types.UserNotFoundException]("UserNotFoundException")},
 			run:      withState(sidedoor.UserUpdate{Deleted: boolp(true)}, sidedoor.UserUpdate{Status: strp("CONFIRMED"), Enabled: boolp(true), Deleted: boolp(false)}),
 		},
 		{
-			ID: "sdk.typed-code-delivery-failure", Area: AreaSDK, Source: src, Needs: []Need{NeedPool(RoleDeliveryFailure)},
+			ID: "sdk.typed-code-delivery-failure", Area: AreaSDK, Checks: src, Needs: []Need{NeedPool(RoleDeliveryFailure)},
 			Rule:     "a delivery failure arrives as *types.CodeDeliveryFailureException",
 			Requests: "in a pool whose delivery fails: GUAVC email",
 			Expect:   Expect{ErrorType: cognito.ErrCodeDeliveryFailure, Shape: "*types.CodeDeliveryFailureException", check: typed[*types.CodeDeliveryFailureException]("CodeDeliveryFailureException")},
 			run:      rolePoolGUAVC(RoleDeliveryFailure, nil),
 		},
 		{
-			ID: "sdk.request-id", Area: AreaSDK, Source: src,
+			ID: "sdk.request-id", Area: AreaSDK, Checks: ev("protocol.request-id"),
 			Rule:     "the SDK error carries the x-amzn-RequestId of the answer",
 			Requests: "GUAVC with AccessToken \"notajwt\" through aws-sdk-go-v2",
 			Expect: Expect{ErrorType: cognito.ErrNotAuthorized, Shape: "ResponseError.ServiceRequestID() == x-amzn-RequestId", check: func(o *Observation) error {

@@ -11,7 +11,8 @@ import (
 )
 
 // TriggerSourceGUAVC is the custom-message trigger source for a code the
-// user asked for with GetUserAttributeVerificationCode [D2].
+// user asked for with GetUserAttributeVerificationCode
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html).
 const TriggerSourceGUAVC = "CustomMessage_VerifyUserAttribute"
 
 // triggerSaw sends GUAVC to the trigger pool with md and checks what the
@@ -71,46 +72,46 @@ func describeMetadata(m map[string]string) string {
 }
 
 func triggerCases() []Case {
-	docs := Source{FromDocs, "[D2] §4.6"}
+	docs := ev("trigger.event")
 	trig := []Need{NeedPool(RoleTrigger), NeedOutbox}
 	ok := Expect{Shape: "200; the trigger saw source " + TriggerSourceGUAVC + " and the metadata verbatim", check: deliveryShape("email", cognito.MediumEmail)}
-	failure := func(id, role, typ, rule string) Case {
+	failure := func(id, role, typ, message, rule string, checks []string) Case {
 		return Case{
-			ID: id, Area: AreaTriggers, Source: Source{FromModel, "[M1] " + typ + "; [D2]"},
+			ID: id, Area: AreaTriggers, Checks: checks,
 			Rule: rule, Needs: []Need{NeedPool(role)},
 			Requests: "in a pool whose custom-message trigger fails this way: GUAVC email",
-			Expect:   Expect{ErrorType: typ},
+			Expect:   Expect{ErrorType: typ, Message: message},
 			run:      rolePoolGUAVC(role, nil),
 		}
 	}
 	return []Case{
 		{
-			ID: "triggers.metadata-verbatim", Area: AreaTriggers, Source: docs, Needs: trig,
+			ID: "triggers.metadata-verbatim", Area: AreaTriggers, Checks: docs, Needs: trig,
 			Rule:     "ClientMetadata reaches the custom-message trigger verbatim (unicode, empty values)",
 			Requests: "GUAVC email with ClientMetadata {flow: conform, note: ünïcødé ✓, empty: \"\"}; read what the trigger saw",
 			Expect:   ok,
 			run:      triggerSaw(map[string]string{"flow": "conform", "note": "ünïcødé ✓", "empty": ""}),
 		},
 		{
-			ID: "triggers.metadata-absent", Area: AreaTriggers, Source: docs, Needs: trig,
+			ID: "triggers.metadata-absent", Area: AreaTriggers, Checks: docs, Needs: trig,
 			Rule:     "without ClientMetadata the trigger sees no metadata (null), not {}",
 			Requests: "GUAVC email without ClientMetadata; read what the trigger saw",
 			Expect:   ok,
 			run:      triggerSaw(nil),
 		},
 		{
-			ID: "triggers.metadata-empty", Area: AreaTriggers, Source: docs, Needs: trig,
+			ID: "triggers.metadata-empty", Area: AreaTriggers, Checks: docs, Needs: trig,
 			Rule:     "with ClientMetadata {} the trigger sees an empty map, not null",
 			Requests: "GUAVC (raw) email with ClientMetadata {}; read what the trigger saw",
 			Expect:   ok,
 			run:      triggerSaw(map[string]string{}),
 		},
-		failure("triggers.user-lambda-validation", RoleTriggerUserLambda, cognito.ErrUserLambdaValidation,
-			"a trigger that throws gives UserLambdaValidationException"),
-		failure("triggers.unexpected-lambda", RoleTriggerUnexpectedLambda, cognito.ErrUnexpectedLambda,
-			"a trigger that cannot be invoked gives UnexpectedLambdaException"),
-		failure("triggers.invalid-lambda-response", RoleTriggerInvalidResponse, cognito.ErrInvalidLambdaResponse,
-			"a trigger answering emailMessage on COGNITO_DEFAULT email gives InvalidLambdaResponseException"),
+		failure("triggers.user-lambda-validation", RoleTriggerUserLambda, cognito.ErrUserLambdaValidation, `^CustomMessage failed with error .+\.$`,
+			"a trigger that throws gives UserLambdaValidationException \"CustomMessage failed with error <its message>.\"", ev("trigger.validation")),
+		failure("triggers.unexpected-lambda", RoleTriggerUnexpectedLambda, cognito.ErrUnexpectedLambda, `^CustomMessage invocation failed due to error .+\.$`,
+			"a trigger that cannot be invoked gives UnexpectedLambdaException \"CustomMessage invocation failed due to error <reason>.\"", ev("trigger.unexpected")),
+		failure("triggers.invalid-lambda-response", RoleTriggerInvalidResponse, cognito.ErrInvalidLambdaResponse, "^"+quoteMeta(cognito.MsgUnrecognizableLambda)+"$",
+			"a trigger answering emailMessage on COGNITO_DEFAULT email gives InvalidLambdaResponseException \"Unrecognizable lambda output\"", ev("trigger.default-email", "trigger.invalid-output")),
 	}
 }
 

@@ -2,7 +2,10 @@ package conformance
 
 import (
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/cogload/cogload/mock/evidence"
 )
 
 func mustRE(t *testing.T, s string) *regexp.Regexp {
@@ -31,8 +34,18 @@ func TestCatalogIsWellFormed(t *testing.T) {
 		if !idRE.MatchString(c.ID) {
 			t.Errorf("%s: id is not area.name", c.ID)
 		}
-		if c.Rule == "" || c.Requests == "" || c.Source.Kind == "" || c.Source.Ref == "" || c.run == nil {
-			t.Errorf("%s: rule, requests, source and run are required", c.ID)
+		if c.Rule == "" || c.Requests == "" || len(c.Checks) == 0 || c.run == nil {
+			t.Errorf("%s: rule, requests, checks and run are required", c.ID)
+		}
+		for _, id := range c.Checks {
+			if _, ok := evidence.Lookup(id); !ok {
+				t.Errorf("%s checks %q, which docs/fidelity.md does not list", c.ID, id)
+			}
+		}
+		for _, src := range c.Sources() {
+			if strings.ContainsAny(src, "§[") {
+				t.Errorf("%s cites a private reference: %q", c.ID, src)
+			}
 		}
 		if c.Expect.Message != "" {
 			if _, err := regexp.Compile(c.Expect.Message); err != nil {
@@ -49,6 +62,26 @@ func TestCatalogIsWellFormed(t *testing.T) {
 	for _, a := range Areas() {
 		if areas[a] == 0 {
 			t.Errorf("area %s has no cases", a)
+		}
+	}
+}
+
+// TestEvidenceLevelOfACase: a case is as weak as the weakest behaviour it
+// checks.
+func TestEvidenceLevelOfACase(t *testing.T) {
+	byID := map[string]Case{}
+	for _, c := range Catalog() {
+		byID[c.ID] = c
+	}
+	for id, want := range map[string]evidence.Level{
+		"input.access-token-pattern": evidence.Observed,   // documented constraint, observed message
+		"limits.per-user-hourly":     evidence.Observed,   // documented limit, observed message
+		"auth.other-pool":            evidence.Inferred,   // no capture either way
+		"round-trip.superseded-code": evidence.Assumed,    // undocumented
+		"delivery.shape":             evidence.Documented, // the model's shape
+	} {
+		if got := byID[id].Evidence(); got != want {
+			t.Errorf("%s: evidence %s, want %s", id, got, want)
 		}
 	}
 }

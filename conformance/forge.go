@@ -2,11 +2,13 @@ package conformance
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"net/http"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/internal/jws"
 )
 
@@ -66,4 +68,25 @@ func fetchJWK(ctx context.Context, c *poolClient, kid string) (*rsa.PublicKey, e
 		return nil, fmt.Errorf("jwks: %w", err)
 	}
 	return pub, nil
+}
+
+// foreignIssuer re-signs a real token's claims with a fresh RSA key under
+// a kid no JWKS lists, naming as issuer a user pool that does not exist:
+// a token of an issuer the endpoint does not know.
+func foreignIssuer(tok, region string) (string, error) {
+	_, payload, _, ok := jws.Split(tok)
+	if !ok {
+		return "", jws.ErrMalformed
+	}
+	var claims map[string]any
+	if err := jws.DecodeSegment(payload, &claims); err != nil {
+		return "", fmt.Errorf("token payload: %w", err)
+	}
+	claims["iss"] = cognito.Issuer(region, region+"_c0gl0adF0re1gn")
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", fmt.Errorf("generate a key: %w", err)
+	}
+	header := jws.EncodeSegment(map[string]string{"kid": "cogload-foreign-" + randomHex(8), "alg": "RS256"})
+	return jws.SignRS256(key, header, jws.EncodeSegment(claims))
 }

@@ -87,8 +87,8 @@ func (h *harness) unmet(n Need) string {
 			return "delivered codes are not readable (needs the mock's outbox)"
 		}
 	case NeedOtherPool:
-		if _, ok := t.Pools[RoleOtherPool]; !ok && !t.Has(CapMock) {
-			return "no second pool (pools.other-pool) and no mock side doors"
+		if _, ok := t.Pools[RoleOtherPool]; !ok && (!t.Has(CapAdmin) || h.admin == nil) {
+			return "no second pool (pools.other-pool) and no admin rights to create one"
 		}
 	case NeedOtherClient:
 		if !t.Has(CapMock) {

@@ -70,7 +70,7 @@ users:
     - {username: unlucky-user, password: "Passw0rd!", email: unlucky.user@example.com, phone_number: "+14155550100"}
 `,
 	RoleDailyLimit: `name: conform-daily-email-limit
-description: Cognito default email (50 a day) with the per-user and rate limits off
+description: Cognito default email (50 a day); the per-user limits raised (11 codes an hour, no rate) so the 5 users the mock lists can send 51 at once
 delivery:
   email:
     sendingAccount: COGNITO_DEFAULT
@@ -78,10 +78,24 @@ delivery:
 quotas:
   rps: 0
   perUserRps: 0
-  codesPerUserPerHour: 0
+  codesPerUserPerHour: 11
 users:
   list:
-    - {username: busy-user, password: "Passw0rd!", email: busy.user@example.com}
+    - {username: busy-user-1, password: "Passw0rd!", email: busy.user.1@example.com}
+    - {username: busy-user-2, password: "Passw0rd!", email: busy.user.2@example.com}
+    - {username: busy-user-3, password: "Passw0rd!", email: busy.user.3@example.com}
+    - {username: busy-user-4, password: "Passw0rd!", email: busy.user.4@example.com}
+    - {username: busy-user-5, password: "Passw0rd!", email: busy.user.5@example.com}
+`,
+	RoleCategoryRate: `name: conform-category-rate
+description: GetUserAttributeVerificationCode's category lowered to 10 requests/s, so 3 users paced under the per-user rate pass it
+quotas:
+  rps: 10
+users:
+  list:
+    - {username: rate-user-1, password: "Passw0rd!", email: rate.user.1@example.com}
+    - {username: rate-user-2, password: "Passw0rd!", email: rate.user.2@example.com}
+    - {username: rate-user-3, password: "Passw0rd!", email: rate.user.3@example.com}
 `,
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/internal/textfmt"
+	"github.com/cogload/cogload/mock/evidence"
 	"github.com/cogload/cogload/mock/sidedoor"
 )
 
@@ -115,10 +116,12 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	return junit.Write(w, out)
 }
 
-// WriteList prints the catalog: id, area, rule, needs and source, and the
-// open question where the real behaviour is uncertain.
+// WriteList prints the catalog: id, area, rule, needs, the evidence level
+// of what the case checks with its ids in docs/fidelity.md, and the open
+// question where the real behaviour is uncertain; then the cases per
+// evidence level.
 func WriteList(w io.Writer, cases []Case) error {
-	t := textfmt.Table{Header: []string{"Case", "Area", "Rule", "Needs", "Source"}, Wrap: map[int]int{2: 60, 4: 40}}
+	t := textfmt.Table{Header: []string{"Case", "Area", "Rule", "Needs", "Evidence"}, Wrap: map[int]int{2: 60, 4: 40}}
 	for _, c := range cases {
 		needs := make([]string, 0, len(c.Needs))
 		for _, n := range c.Needs {
@@ -133,12 +136,20 @@ func WriteList(w io.Writer, cases []Case) error {
 		if nd == "" {
 			nd = "-"
 		}
-		t.Rows = append(t.Rows, []string{c.ID, string(c.Area), rule, nd, c.Source.String()})
+		t.Rows = append(t.Rows, []string{c.ID, string(c.Area), rule, nd, string(c.Evidence()) + " (" + strings.Join(c.Checks, ", ") + ")"})
 	}
 	if err := t.Write(w); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d cases\n", len(cases))
+	count := map[evidence.Level]int{}
+	for _, c := range cases {
+		count[c.Evidence()]++
+	}
+	var parts []string
+	for _, l := range evidence.Levels() {
+		parts = append(parts, fmt.Sprintf("%d %s", count[l], l))
+	}
+	_, err := fmt.Fprintf(w, "%d cases: %s (sources: docs/fidelity.md)\n", len(cases), strings.Join(parts, ", "))
 	return err
 }
 
@@ -161,15 +172,13 @@ func MockTarget(main sidedoor.Info, roles map[string]sidedoor.Info) *Target {
 
 // CaseInfo is a case as --list --json shows it.
 type CaseInfo struct {
-	ID        string   `json:"id"`
-	Area      Area     `json:"area"`
-	Rule      string   `json:"rule"`
-	Source    string   `json:"source"`
-	Needs     []Need   `json:"needs"`
-	Uncertain string   `json:"uncertain,omitempty"`
-	Requests  string   `json:"requests"`
-	Expected  string   `json:"expected"`
-	Accepts   []string `json:"acceptsErrorTypes,omitempty"`
+	CaseHeader
+	// Sources are the public sources of what the case checks, one each.
+	Sources  []string `json:"sources"`
+	Needs    []Need   `json:"needs"`
+	Requests string   `json:"requests"`
+	Expected string   `json:"expected"`
+	Accepts  []string `json:"acceptsErrorTypes,omitempty"`
 }
 
 // Describe lists cases with their requests and the outcome expected under
@@ -181,8 +190,8 @@ func Describe(cases []Case, mode string) []CaseInfo {
 		if needs == nil {
 			needs = []Need{}
 		}
-		out = append(out, CaseInfo{ID: c.ID, Area: c.Area, Rule: c.Rule, Source: c.Source.String(), Needs: needs,
-			Uncertain: c.Uncertain, Requests: c.Requests, Expected: c.Expect.Describe(mode), Accepts: c.Expect.types()})
+		out = append(out, CaseInfo{CaseHeader: c.header(), Sources: c.Sources(), Needs: needs,
+			Requests: c.Requests, Expected: c.Expect.Describe(mode), Accepts: c.Expect.types()})
 	}
 	return out
 }

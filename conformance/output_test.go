@@ -17,10 +17,10 @@ func sampleReport() *Report {
 	return &Report{
 		Target: "sample", StatusMode: "observed", Started: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
 		Results: []Result{
-			{ID: "protocol.request-id-success", Area: AreaProtocol, Rule: "r1", Source: "s1", Verdict: Pass, Expected: "200", Actual: "200", Duration: 2 * time.Millisecond},
-			{ID: "auth.garbage", Area: AreaAuth, Rule: "r2 <&>", Source: "s2", Verdict: Fail, Expected: "400 NotAuthorizedException", Actual: `400 InvalidParameterException: "Invalid parameter"`, Reason: "wrong error type", Duration: time.Millisecond},
-			{ID: "auth.expired", Area: AreaAuth, Rule: "r3", Source: "s3", Verdict: Skip, Reason: "needs mock side doors: not the mock"},
-			{ID: "limits.request-rate", Area: AreaLimits, Rule: "r4", Source: "s4", Verdict: Pass},
+			{CaseHeader: CaseHeader{ID: "protocol.request-id-success", Area: AreaProtocol, Rule: "r1", Source: "s1"}, Verdict: Pass, Expected: "200", Actual: "200", Duration: 2 * time.Millisecond},
+			{CaseHeader: CaseHeader{ID: "auth.garbage", Area: AreaAuth, Rule: "r2 <&>", Source: "s2"}, Verdict: Fail, Expected: "400 NotAuthorizedException", Actual: `400 InvalidParameterException: "Invalid parameter"`, Reason: "wrong error type", Duration: time.Millisecond},
+			{CaseHeader: CaseHeader{ID: "auth.expired", Area: AreaAuth, Rule: "r3", Source: "s3"}, Verdict: Skip, Reason: "needs mock side doors: not the mock"},
+			{CaseHeader: CaseHeader{ID: "limits.request-rate", Area: AreaLimits, Rule: "r4", Source: "s4"}, Verdict: Pass},
 		},
 		Passed: 2, Failed: 1, Skipped: 1,
 	}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/mock/evidence"
 )
 
 // Verdicts of a case.
@@ -19,18 +21,36 @@ const (
 	Skip = "skip"
 )
 
+// CaseHeader names a case, its rule and what it checks, in results and
+// in the listed catalog.
+type CaseHeader struct {
+	ID   string `json:"id"`
+	Area Area   `json:"area"`
+	Rule string `json:"rule"`
+	// Source is the public sources of what the case checks, joined.
+	Source string `json:"source"`
+	// Evidence is how well the checked behaviour of the real service is
+	// known (documented, observed, inferred, assumed); Checks are its ids
+	// in docs/fidelity.md.
+	Evidence  evidence.Level `json:"evidence"`
+	Checks    []string       `json:"checks"`
+	Uncertain string         `json:"uncertain,omitempty"`
+}
+
+// header is the case's CaseHeader.
+func (c Case) header() CaseHeader {
+	return CaseHeader{ID: c.ID, Area: c.Area, Rule: c.Rule, Source: strings.Join(c.Sources(), "; "), Evidence: c.Evidence(),
+		Checks: c.Checks, Uncertain: c.Uncertain}
+}
+
 // Result is one case's verdict.
 type Result struct {
-	ID        string        `json:"id"`
-	Area      Area          `json:"area"`
-	Rule      string        `json:"rule"`
-	Source    string        `json:"source"`
-	Uncertain string        `json:"uncertain,omitempty"`
-	Verdict   string        `json:"verdict"`
-	Expected  string        `json:"expected,omitempty"`
-	Actual    string        `json:"actual,omitempty"`
-	Reason    string        `json:"reason,omitempty"` // why it failed or was skipped
-	Duration  time.Duration `json:"durationNs"`
+	CaseHeader
+	Verdict  string        `json:"verdict"`
+	Expected string        `json:"expected,omitempty"`
+	Actual   string        `json:"actual,omitempty"`
+	Reason   string        `json:"reason,omitempty"` // why it failed or was skipped
+	Duration time.Duration `json:"durationNs"`
 }
 
 // Report is the outcome of a run.
@@ -112,7 +132,7 @@ func Run(ctx context.Context, t *Target, opts Options) (*Report, error) {
 }
 
 func runCase(parent context.Context, h *harness, c Case, opts Options) (res Result) {
-	res = Result{ID: c.ID, Area: c.Area, Rule: c.Rule, Source: c.Source.String(), Uncertain: c.Uncertain,
+	res = Result{CaseHeader: c.header(),
 		Expected: c.Expect.Describe(h.mode)}
 	if err := parent.Err(); err != nil {
 		res.Verdict, res.Reason = Skip, "interrupted"

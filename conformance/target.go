@@ -33,8 +33,9 @@ const (
 	RoleTriggerUnexpectedLambda = "trigger-unexpected-failure" // trigger invocation always fails (UnexpectedLambdaException)
 	RoleTriggerInvalidResponse  = "trigger-invalid-response"   // trigger replies with emailMessage on COGNITO_DEFAULT email
 	RoleDeliveryFailure         = "delivery-failure"           // every email/SMS delivery fails
-	RoleDailyLimit              = "daily-email-limit"          // COGNITO_DEFAULT email, per-user and rate limits off
-	RoleOtherPool               = "other-pool"                 // any second pool whose tokens must not work in the main one
+	RoleDailyLimit              = "daily-email-limit"          // COGNITO_DEFAULT email, at least 11 users with an email
+	RoleCategoryRate            = "category-rate"              // several users whose paced requests pass the category quota
+	RoleOtherPool               = "other-pool"                 // a second pool of the same endpoint, whose tokens work for its own users
 )
 
 // Pool is one user pool of a target: where it is and who can sign in.

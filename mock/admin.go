@@ -362,6 +362,9 @@ func (s *Server) adminUpdateUserAttributes(c *call) string {
 		UserAttributes []attrKV `json:"UserAttributes"`
 	}
 	_, u, e := s.adminUser(c, &in, &in.adminUserInput)
+	if e == nil {
+		e = checkAttributeFormats(in.UserAttributes)
+	}
 	if e != nil {
 		return s.fail(c, e)
 	}

@@ -3,6 +3,7 @@ package mock
 import (
 	"crypto/subtle"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cogload/cogload/cognito"
@@ -58,6 +59,10 @@ func (s *Server) initiateAuth(c *call) string {
 	p, cl := s.findClient(*in.ClientId)
 	if cl == nil {
 		return s.fail(c, cognito.Errorf(cognito.ErrResourceNotFound, "User pool client %s does not exist.", sanitize(*in.ClientId)))
+	}
+	// The client names the pool, so the account: charge the category.
+	if e := s.throttle(c); e != nil {
+		return s.fail(c, e)
 	}
 	flow := *in.AuthFlow
 	if flow == cognito.FlowRefreshToken {
@@ -185,7 +190,21 @@ func (s *Server) tokenCall(c *call) (*verified, *cognito.Error) {
 	if e := vp.Err(); e != nil {
 		return nil, e
 	}
-	return s.verifyAccess(*in.AccessToken, c.now)
+	v, e := s.verifyAccess(c, *in.AccessToken)
+	if e != nil {
+		return nil, e
+	}
+	// GetUser reads the user, GlobalSignOut writes it.
+	keyed := s.perUserRead
+	if c.op == cognito.OpGlobalSignOut {
+		keyed = s.perUserWrite
+	}
+	if !s.opts.noLimits {
+		if e := s.userRate(keyed, v.pool.id+"/"+v.user.username, c.now); e != nil {
+			return nil, e
+		}
+	}
+	return v, nil
 }
 
 func (s *Server) getUser(c *call) string {
@@ -218,6 +237,8 @@ func (s *Server) signOut(u *user) {
 	s.revoke(fams...)
 }
 
+// revokeToken answers only the errors the API model declares for
+// RevokeToken (op.revoke-token in docs/fidelity.md).
 func (s *Server) revokeToken(c *call) string {
 	var in struct {
 		Token    *string `json:"Token"`
@@ -227,9 +248,7 @@ func (s *Server) revokeToken(c *call) string {
 		return s.fail(c, e)
 	}
 	var vp cognito.ValidationProblems
-	if in.Token == nil {
-		vp.Null("token")
-	}
+	vp.ValidateAccessToken("token", deref(in.Token), in.Token != nil)
 	if in.ClientId == nil {
 		vp.Null("clientId")
 	}
@@ -238,7 +257,15 @@ func (s *Server) revokeToken(c *call) string {
 	}
 	_, cl := s.findClient(*in.ClientId)
 	if cl == nil {
-		return s.fail(c, cognito.Errorf(cognito.ErrResourceNotFound, "User pool client %s does not exist.", sanitize(*in.ClientId)))
+		return s.fail(c, cognito.NewError(cognito.ErrUnauthorized, ""))
+	}
+	if e := s.throttle(c); e != nil {
+		return s.fail(c, e)
+	}
+	if strings.Count(*in.Token, ".") == 2 {
+		// Access and ID tokens are JWTs (three segments); refresh tokens
+		// are five-segment JWEs.
+		return s.fail(c, cognito.NewError(cognito.ErrUnsupportedTokenType, ""))
 	}
 	rt := s.lookupRefresh(*in.Token)
 	if rt == nil {
@@ -246,7 +273,7 @@ func (s *Server) revokeToken(c *call) string {
 		return s.ok(c, struct{}{})
 	}
 	if rt.client != cl {
-		return s.fail(c, cognito.NewError(cognito.ErrNotAuthorized, cognito.MsgInvalidRefreshToken))
+		return s.fail(c, cognito.NewError(cognito.ErrUnauthorized, ""))
 	}
 	s.revoke(rt.originJTI)
 	return s.ok(c, struct{}{})
@@ -272,9 +299,18 @@ func (s *Server) verifyUserAttribute(c *call) string {
 	if e := vp.Err(); e != nil {
 		return s.fail(c, e)
 	}
-	v, e := s.verifyAccess(*in.AccessToken, c.now)
+	v, e := s.verifyAccess(c, *in.AccessToken)
 	if e != nil {
 		return s.fail(c, e)
+	}
+	if !s.opts.noLimits {
+		userKey := v.pool.id + "/" + v.user.username
+		if e := s.userRate(s.perUserWrite, userKey, c.now); e != nil {
+			return s.fail(c, e)
+		}
+		if !s.verifies.Allow(userKey, c.now) {
+			return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
+		}
 	}
 	attr := *in.AttributeName
 	if !cognito.IsVerifiable(attr) {

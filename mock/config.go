@@ -70,8 +70,9 @@ type EmailDelivery struct {
 
 // SMSDelivery configures SMS delivery.
 type SMSDelivery struct {
-	// Enabled defaults to true. A disabled SMS configuration answers
-	// phone_number requests with InvalidSmsRoleAccessPolicyException.
+	// Enabled defaults to true. A pool without an SMS configuration answers
+	// phone_number requests with InvalidParameterException "User pool does
+	// not have SMS configuration to send messages.".
 	Enabled     *bool   `yaml:"enabled,omitempty"`
 	FailureRate float64 `yaml:"failureRate,omitempty"`
 	// RoleError is InvalidSmsRoleAccessPolicyException or
@@ -96,17 +97,32 @@ type TriggerConfig struct {
 }
 
 // QuotaConfig configures the request-rate and attempt limits. Nil means the
-// real service's default; 0 switches a limit off.
+// real service's default; 0 switches a limit off. docs/fidelity.md says
+// which of these defaults are documented and which are assumed.
 type QuotaConfig struct {
-	// Category is the account-wide quota category GUAVC counts against
-	// (default UserAccountRecovery).
-	Category string   `yaml:"category,omitempty"`
-	RPS      *float64 `yaml:"rps,omitempty"`
+	// Category is the request-rate category GUAVC counts against (default
+	// UserResourceRead, as the developer guide's quotas page lists it).
+	Category string `yaml:"category,omitempty"`
+	// RPS is that category's quota (default: the category's documented
+	// default, 50 for UserResourceRead).
+	RPS *float64 `yaml:"rps,omitempty"`
 	// Burst defaults to the RPS rounded up.
-	Burst               *int     `yaml:"burst,omitempty"`
+	Burst *int `yaml:"burst,omitempty"`
+	// Categories overrides the quotas of the other categories (requests/s,
+	// 0 switches one off); every operation counts against its category,
+	// shared by every pool of the server.
+	Categories map[string]float64 `yaml:"categories,omitempty"`
+	// PerUserRPS is each user's read and write request rate (default 10).
 	PerUserRPS          *float64 `yaml:"perUserRps,omitempty"`
 	CodesPerUserPerHour *int     `yaml:"codesPerUserPerHour,omitempty"`
-	// Window is sliding (default) or fixed, for codesPerUserPerHour.
+	// CodeLimitCounts says which GUAVC calls count against
+	// codesPerUserPerHour: requests (default: every request of a signed-in
+	// user, checked before the attribute rules) or codes (only requests
+	// that pass the attribute rules).
+	CodeLimitCounts string `yaml:"codeLimitCounts,omitempty"`
+	// VerifyPerUserPerHour limits VerifyUserAttribute (default 15).
+	VerifyPerUserPerHour *int `yaml:"verifyPerUserPerHour,omitempty"`
+	// Window is sliding (default) or fixed, for the per-user hourly limits.
 	Window string `yaml:"window,omitempty"`
 }
 

@@ -19,16 +19,18 @@ import (
 // Defaults of the real service.
 const (
 	DefaultRegion              = "us-east-1"
-	DefaultCategory            = "UserAccountRecovery"
-	DefaultCategoryRPS         = 30
+	DefaultCategory            = cognito.CategoryUserResourceRead
 	DefaultPerUserRPS          = 10
 	DefaultCodesPerUserPerHour = 5
+	DefaultVerifyPerUserHour   = 15
 	DefaultDailyEmailLimit     = 50
-	DefaultTokenValidity       = time.Hour
-	DefaultRefreshValidity     = 30 * 24 * time.Hour
-	DefaultOutboxSize          = 1000
-	DefaultPassword            = "Passw0rd!"
-	DefaultUsernamePattern     = "user%05d"
+	// DailyEmailReset is when the COGNITO_DEFAULT daily count starts over.
+	DailyEmailReset        = 9 * time.Hour
+	DefaultTokenValidity   = time.Hour
+	DefaultRefreshValidity = 30 * 24 * time.Hour
+	DefaultOutboxSize      = 1000
+	DefaultPassword        = "Passw0rd!"
+	DefaultUsernamePattern = "user%05d"
 	// CodeValidity is how long a verification code stays valid.
 	CodeValidity = 24 * time.Hour
 )
@@ -37,6 +39,12 @@ const (
 const (
 	SendingCognitoDefault = "COGNITO_DEFAULT"
 	SendingDeveloper      = "DEVELOPER"
+)
+
+// What counts against codesPerUserPerHour.
+const (
+	CountRequests = "requests"
+	CountCodes    = "codes"
 )
 
 // User statuses.
@@ -130,6 +138,25 @@ func (c *Config) validate() []problem {
 		prob(p, "customMessageTrigger", "failures", name)
 	}
 	q := c.Quotas
+	if _, ok := cognito.CategoryRPS[q.Category]; q.Category != "" && !ok {
+		add(fmt.Sprintf("unknown quota category %q: use one of the developer guide's, e.g. %s", q.Category, DefaultCategory), "quotas", "category")
+	}
+	for _, name := range slices.Sorted(maps.Keys(q.Categories)) {
+		if _, ok := cognito.CategoryRPS[name]; !ok {
+			add(fmt.Sprintf("unknown quota category %q: use one of the developer guide's, e.g. UserAuthentication", name), "quotas", "categories", name)
+		}
+		if v := q.Categories[name]; v < 0 || math.IsNaN(v) {
+			add("must not be negative (0 switches the quota off)", "quotas", "categories", name)
+		}
+	}
+	switch q.CodeLimitCounts {
+	case "", CountRequests, CountCodes:
+	default:
+		add(fmt.Sprintf("unknown value %q: use requests or codes", q.CodeLimitCounts), "quotas", "codeLimitCounts")
+	}
+	if q.VerifyPerUserPerHour != nil && *q.VerifyPerUserPerHour < 0 {
+		add("must not be negative (0 switches the limit off)", "quotas", "verifyPerUserPerHour")
+	}
 	if q.RPS != nil && *q.RPS < 0 {
 		add("must not be negative (0 switches the quota off)", "quotas", "rps")
 	}

@@ -20,7 +20,10 @@
 // client fault, 500 for InternalErrorException; the default) or model (the
 // API model's @httpError).
 //
-// Protocol decisions (the real service's behaviour here is not documented):
+// Every behaviour that copies the service is a decision with an evidence
+// level (documented, observed, inferred, assumed), a public source and the
+// setting that changes it: the ledger in package mock/evidence, rendered as
+// docs/fidelity.md and by `cogload mock --explain`. Protocol decisions:
 //   - Content-Type application/x-amz-json-1.1 and application/json are
 //     accepted, as is a missing one; anything else is SerializationException.
 //   - Bodies over [MaxBodyBytes], nested deeper than [MaxJSONDepth], holding
@@ -29,9 +32,11 @@
 //   - An empty body is an empty request (the required members are then
 //     reported null by validation).
 //   - Member names are matched case-sensitively and unknown members are
-//     ignored, as the service does; a JSON null counts as absent.
-//   - GET / (or any method but POST) and an unknown or missing X-Amz-Target
-//     are UnknownOperationException.
+//     ignored; a JSON null counts as absent.
+//   - A request naming no operation (GET /, a missing X-Amz-Target or
+//     another service's prefix) gets the captured 404
+//     {"code":"BadRequest",...}; an unknown operation of this service is
+//     UnknownOperationException.
 //
 // Operations: GetUserAttributeVerificationCode, VerifyUserAttribute,
 // InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH and its alias
@@ -50,41 +55,53 @@
 //     detected: ..." (cognito.ValidateGUAVC);
 //  3. injected faults (faults: GUAVC error type → probability; only GUAVC
 //     draws them);
-//  4. the account-wide category bucket (quotas.rps/burst, default 30 RPS,
-//     UserAccountRecovery) → TooManyRequestsException "Rate exceeded";
-//  5. the access token: structure, RS256 pinned (alg none, HS256 and
+//  4. the token itself: structure, RS256 pinned (alg none, HS256 and
 //     unknown kids refused), signature, issuer, token_use (an ID token is
-//     "Invalid Access Token"), pool deleted (ResourceNotFoundException),
+//     "Invalid Access Token"); such requests name no pool of the account
+//     and are charged to no quota;
+//  5. the request-rate category, shared by every operation of the category
+//     and every pool (quotas.category, default UserResourceRead at 50 RPS;
+//     quotas.rps/burst) → TooManyRequestsException "Rate exceeded";
+//  6. the rest of the token: pool deleted (ResourceNotFoundException),
 //     expiry ("Access Token has expired"), client (unknown: "Invalid Access
 //     Token"; deleted: ResourceNotFoundException), scope ("Access Token does
 //     not have required scopes"), revocation ("Access Token has been
-//     revoked");
-//  6. the user: missing or deleted → UserNotFoundException "User does not
-//     exist."; disabled → NotAuthorizedException "Access Token has been
-//     revoked"; UNCONFIRMED → UserNotConfirmedException; RESET_REQUIRED →
+//     revoked"); then the user: missing or deleted → UserNotFoundException
+//     "User does not exist."; disabled → "Access Token has been revoked";
+//     UNCONFIRMED → UserNotConfirmedException; RESET_REQUIRED →
 //     PasswordResetRequiredException;
-//  7. per-user rate (quotas.perUserRps, default 10) → TooManyRequestsException;
-//  8. attribute rules: only email and phone_number → InvalidParameterException
+//  7. the user's read rate (quotas.perUserRps, default 10, shared with
+//     GetUser) → TooManyRequestsException;
+//  8. requests per user per hour (quotas.codesPerUserPerHour, default 5,
+//     sliding or fixed window) → LimitExceededException "Attempt limit
+//     exceeded, please try after some time."; every request counts
+//     (quotas.codeLimitCounts: requests), or with codes only requests that
+//     pass step 9, checked after it;
+//  9. attribute rules: only email and phone_number → InvalidParameterException
 //     "Invalid attribute name. Only phone_number and email can be verified.";
 //     no value → "User does not have a valid registered email address" /
 //     "... phone number"; an already verified attribute still gets a code;
-//  9. codes per user per hour (quotas.codesPerUserPerHour, default 5,
-//     sliding or fixed window) → LimitExceededException "Attempt limit
-//     exceeded, please try after some time.";
 //  10. the CustomMessage_VerifyUserAttribute trigger, when enabled: its
-//     latency, its failures (UserLambdaValidationException,
-//     UnexpectedLambdaException, InvalidLambdaResponseException), and
-//     InvalidLambdaResponseException when it returns emailMessage while the
-//     pool sends with COGNITO_DEFAULT (returnsEmailMessage). It receives
+//     latency, its failures (UserLambdaValidationException "CustomMessage
+//     failed with error ...", UnexpectedLambdaException "CustomMessage
+//     invocation failed due to error ...", InvalidLambdaResponseException
+//     "Unrecognizable lambda output"), also when it returns emailMessage while
+//     the pool sends with COGNITO_DEFAULT (returnsEmailMessage). It receives
 //     ClientMetadata verbatim: absent (null) and {} stay apart in the outbox;
 //  11. delivery: email role error, the COGNITO_DEFAULT daily limit (default
-//     50 a day account-wide, reset at 00:00 UTC) → LimitExceededException
+//     50 a day account-wide, reset at 09:00 UTC) → LimitExceededException
 //     "Exceeded daily email limit ...", email failure rate →
-//     CodeDeliveryFailureException; SMS disabled →
-//     InvalidSmsRoleAccessPolicyException, SMS role error, SMS failure rate;
+//     CodeDeliveryFailureException; no SMS configuration →
+//     InvalidParameterException "User pool does not have SMS configuration
+//     to send messages.", SMS role error, SMS failure rate;
 //  12. success: a 6-digit code valid 24 hours (seeded), an outbox entry and
 //     {"CodeDeliveryDetails":{"AttributeName","DeliveryMedium","Destination"}}
 //     with the destination masked the service's way (a***@e***, +*******8920).
+//
+// Every other operation counts against its own category (InitiateAuth and
+// RevokeToken once their app client is known, the admin operations on
+// arrival); VerifyUserAttribute also has its per-user write rate and its
+// 15 requests per user per hour (quotas.verifyPerUserPerHour).
 //
 // # Latency
 //
@@ -112,7 +129,7 @@
 // email shares (evidence: calibrated from archives; each value's comment
 // names them). It fits the quota assuming the mock's order of checks:
 // injected faults come before the category bucket and take no token.
-// [WithNoLimits] switches off steps 3, 4, 7, 9, the daily limit, failure
+// [WithNoLimits] switches off steps 3, 5, 7, 8, the daily limit, failure
 // rates, trigger failures and all latency; the token is still verified.
 //
 // # Tokens
@@ -151,22 +168,20 @@
 //
 // # Differences from the real service (uncertain or simplified)
 //
-//   - The quota category of GUAVC is not documented; UserAccountRecovery
-//     (30 RPS) is assumed. Only GUAVC counts against the category bucket;
-//     the other operations are not rate-limited.
+// docs/fidelity.md lists every inferred and assumed behaviour; the largest:
+//
+//   - Which requests count against a quota, the size of a category's burst
+//     and the per-user window (sliding) are not documented.
 //   - Whether a new code invalidates an unconsumed older one is not
 //     documented: the mock keeps only the newest code per attribute, so an
 //     older one answers CodeMismatchException. A consumed or expired code
-//     answers ExpiredCodeException; VerifyUserAttribute's own 15/hour limit
-//     is not modelled.
+//     answers ExpiredCodeException.
 //   - Disabled users' tokens answer "Access Token has been revoked" (the API
 //     says AdminDisableUser revokes tokens; no capture found); deleted users'
 //     tokens answer UserNotFoundException.
 //   - Messages for UserNotConfirmedException, PasswordResetRequiredException
 //     and ResourceNotFoundException on GUAVC have no real captures.
-//   - Protocol errors (content type, oversized or nested bodies) are the
-//     mock's choice, as listed under Wire.
-//   - RevokeToken with an unknown token succeeds (RFC 7009).
+//   - RevokeToken with an unknown refresh token succeeds (RFC 7009).
 //   - No SRP, custom auth, MFA or device tracking; NEW_PASSWORD_REQUIRED is
 //     returned as a challenge but RespondToAuthChallenge is not served.
 //   - Token signatures are always verified, once per distinct token: a

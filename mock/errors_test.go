@@ -103,16 +103,16 @@ func TestGUAVCNaturalErrors(t *testing.T) {
 		{name: "sms role", mutate: func(c *Config) { c.Delivery.SMS.RoleError = cognito.ErrInvalidSmsRoleTrustRelationship },
 			token: access("alice"), attr: "phone_number", code: cognito.ErrInvalidSmsRoleTrustRelationship},
 		{name: "sms disabled", mutate: func(c *Config) { c.Delivery.SMS.Enabled = ptr(false) },
-			token: access("alice"), attr: "phone_number", code: cognito.ErrInvalidSmsRoleAccessPolicy},
+			token: access("alice"), attr: "phone_number", code: cognito.ErrInvalidParameter, msg: cognito.MsgNoSMSConfiguration},
 		{name: "trigger validation", mutate: func(c *Config) {
 			c.CustomMessageTrigger = TriggerConfig{Enabled: true, Failures: map[string]float64{cognito.ErrUserLambdaValidation: 1}}
-		}, token: access("alice"), attr: "email", code: cognito.ErrUserLambdaValidation},
+		}, token: access("alice"), attr: "email", code: cognito.ErrUserLambdaValidation, msg: "CustomMessage failed with error The trigger refused the message."},
 		{name: "trigger unexpected", mutate: func(c *Config) {
 			c.CustomMessageTrigger = TriggerConfig{Enabled: true, Failures: map[string]float64{cognito.ErrUnexpectedLambda: 1}}
-		}, token: access("alice"), attr: "email", code: cognito.ErrUnexpectedLambda},
+		}, token: access("alice"), attr: "email", code: cognito.ErrUnexpectedLambda, msg: "CustomMessage invocation failed due to error Socket timeout while invoking Lambda function."},
 		{name: "trigger email message with default sender", mutate: func(c *Config) {
 			c.CustomMessageTrigger = TriggerConfig{Enabled: true, ReturnsEmailMessage: true}
-		}, token: access("alice"), attr: "email", code: cognito.ErrInvalidLambdaResponse},
+		}, token: access("alice"), attr: "email", code: cognito.ErrInvalidLambdaResponse, msg: cognito.MsgUnrecognizableLambda},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

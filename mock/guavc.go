@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/mock/sidedoor"
@@ -23,13 +24,10 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 	if typ, ok := s.pickFault(s.faults); ok {
 		return s.fail(c, cognito.NewError(typ, ""))
 	}
-	// 4 account-wide category bucket.
-	if !s.opts.noLimits && !s.category.Allow(c.now) {
-		return s.fail(c, cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded))
-	}
-	// 5 token and 6 user state.
+	// 4 the token's signature and issuer, 5 the category quota, 6 the rest
+	// of the token and the user's state.
 	var v verified // on the stack: the hot path allocates little
-	if e := s.checkAccess(req.in.AccessToken, c.now, &v); e != nil {
+	if e := s.checkAccess(c, req.in.AccessToken, &v); e != nil {
 		return s.fail(c, e)
 	}
 	p, u := v.pool, v.user
@@ -37,11 +35,16 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 	if !s.opts.noLimits {
 		userKey = p.id + "/" + u.username
 	}
-	// 7 per-user request rate.
-	if !s.opts.noLimits && !s.perUser.Allow(userKey, c.now) {
-		return s.fail(c, cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded))
+	// 7 per-user read rate.
+	if e := s.userRate(s.perUserRead, userKey, c.now); e != nil {
+		return s.fail(c, e)
 	}
-	// 8 attribute rules.
+	// 8 requests per user per hour, when every request counts.
+	countsRequests := s.cfg.Quotas.CodeLimitCounts == CountRequests
+	if countsRequests && !s.codeAllowed(userKey, c.now) {
+		return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
+	}
+	// 9 attribute rules.
 	attr := req.in.AttributeName
 	if !cognito.IsVerifiable(attr) {
 		return s.fail(c, cognito.NewError(cognito.ErrInvalidParameter, cognito.MsgInvalidAttributeName))
@@ -59,8 +62,8 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 		}
 		medium, masked = cognito.MediumSMS, cognito.MaskPhone(dest)
 	}
-	// 9 codes per user per hour.
-	if !s.opts.noLimits && !s.codes.Allow(userKey, c.now) {
+	// 9b codes per user per hour, when only code requests count.
+	if !countsRequests && !s.codeAllowed(userKey, c.now) {
 		return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
 	}
 	// 10 custom-message trigger.
@@ -96,7 +99,7 @@ func (s *Server) runTrigger(c *call, p *pool, d *sidedoor.Delivery, md map[strin
 		return cognito.NewError(typ, "")
 	}
 	if t.ReturnsEmailMessage && d.Medium == cognito.MediumEmail && p.cfg.Delivery.Email.SendingAccount == SendingCognitoDefault {
-		return cognito.NewError(cognito.ErrInvalidLambdaResponse, "Invalid lambda response received: emailMessage and emailSubject are not allowed with the COGNITO_DEFAULT email sending account.")
+		return cognito.NewError(cognito.ErrInvalidLambdaResponse, cognito.MsgUnrecognizableLambda)
 	}
 	d.TriggerSource = "CustomMessage_VerifyUserAttribute"
 	if *t.Capture && md != nil {
@@ -128,7 +131,7 @@ func (s *Server) deliver(c *call, p *pool, medium string) *cognito.Error {
 	}
 	sms := &p.cfg.Delivery.SMS
 	if !*sms.Enabled {
-		return cognito.NewError(cognito.ErrInvalidSmsRoleAccessPolicy, "")
+		return cognito.NewError(cognito.ErrInvalidParameter, cognito.MsgNoSMSConfiguration)
 	}
 	if sms.RoleError != "" {
 		return cognito.NewError(sms.RoleError, "")
@@ -137,6 +140,11 @@ func (s *Server) deliver(c *call, p *pool, medium string) *cognito.Error {
 		return cognito.NewError(cognito.ErrCodeDeliveryFailure, "")
 	}
 	return nil
+}
+
+// codeAllowed counts one GUAVC request against the user's hourly limit.
+func (s *Server) codeAllowed(userKey string, now time.Time) bool {
+	return s.opts.noLimits || s.codes.Allow(userKey, now)
 }
 
 // newCode draws a 6-digit code from the seeded generator.

@@ -43,12 +43,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAPI(c *call, r *http.Request) string {
-	if r.Method != http.MethodPost {
-		return s.fail(c, cognito.Errorf(cognito.ErrUnknownOperation, "Method %s is not allowed on /: use POST", sanitize(r.Method)))
-	}
 	op, ok := cognito.OperationFromTarget(r.Header.Get(cognito.HeaderTarget))
-	if !ok {
-		return s.fail(c, cognito.NewError(cognito.ErrUnknownOperation, "Missing or unknown X-Amz-Target"))
+	if r.Method != http.MethodPost || !ok {
+		// No operation to map the request to (protocol.unmapped).
+		cognito.WriteUnmapped(c.w, c.rid)
+		return cognito.ErrBadRequest
 	}
 	handler, known := s.ops[op]
 	if !known {
@@ -79,6 +78,17 @@ func (s *Server) serveAPI(c *call, r *http.Request) string {
 	// Quotas, tokens and codes are judged as the request arrives; the
 	// answer then waits out its latency, which may depend on the outcome.
 	c.now = s.now()
+	if !tokenOrClientAuthorized[c.op] {
+		// SigV4 names the account before the body is read, so the
+		// category is charged at once (quota.counting).
+		inner := handler
+		handler = func(c *call) string {
+			if e := s.throttle(c); e != nil {
+				return s.fail(c, e)
+			}
+			return inner(c)
+		}
+	}
 	if s.opts.noLimits || s.lat.IsZero() && len(s.outcomeLat) == 0 {
 		return handler(c)
 	}
@@ -131,6 +141,14 @@ func (h *heldAnswer) release() http.ResponseWriter {
 	}
 	h.body = h.body[:0]
 	return w
+}
+
+// tokenOrClientAuthorized are the operations that name their account only
+// through a token or an app client id; they charge their category once
+// that is resolved.
+var tokenOrClientAuthorized = map[string]bool{
+	cognito.OpGetUserAttributeVerificationCode: true, cognito.OpVerifyUserAttribute: true, cognito.OpInitiateAuth: true,
+	cognito.OpGetUser: true, cognito.OpGlobalSignOut: true, cognito.OpRevokeToken: true,
 }
 
 // fail writes e and returns its type as the outcome.

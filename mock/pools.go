@@ -60,7 +60,7 @@ func (c *Config) withDefaults() *Config {
 		q.Category = DefaultCategory
 	}
 	if q.RPS == nil {
-		q.RPS = ptr(float64(DefaultCategoryRPS))
+		q.RPS = ptr(cognito.CategoryRPS[q.Category])
 	}
 	if q.Burst == nil || *q.Burst == 0 {
 		q.Burst = ptr(int(*q.RPS + 0.999))
@@ -73,6 +73,12 @@ func (c *Config) withDefaults() *Config {
 	}
 	if q.Window == "" {
 		q.Window = "sliding"
+	}
+	if q.CodeLimitCounts == "" {
+		q.CodeLimitCounts = CountRequests
+	}
+	if q.VerifyPerUserPerHour == nil {
+		q.VerifyPerUserPerHour = ptr(DefaultVerifyPerUserHour)
 	}
 	if d.OutboxSize == 0 {
 		d.OutboxSize = DefaultOutboxSize

@@ -47,7 +47,7 @@ func TestQuotasWithClock(t *testing.T) {
 			t.Fatalf("an hour later: %v", err)
 		}
 	})
-	t.Run("daily email resets at midnight UTC", func(t *testing.T) {
+	t.Run("daily email resets at 09:00 UTC", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.Delivery.Email.DailyLimit = ptr(2); c.Quotas.CodesPerUserPerHour = ptr(0) })
 		a := e.mint("alice", sidedoor.KindAccess)
 		for range 2 {
@@ -62,9 +62,12 @@ func TestQuotasWithClock(t *testing.T) {
 		if _, err := e.guavc(a, "phone_number", nil); err != nil {
 			t.Fatalf("sms: %v", err)
 		}
-		e.clock.Advance(12 * time.Hour) // 12:00 + 12h crosses midnight
+		e.clock.Advance(12 * time.Hour) // past midnight UTC: no reset yet
+		_, err = e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil)
+		wantAPIError(t, err, cognito.ErrLimitExceeded, cognito.MsgDailyEmailLimit)
+		e.clock.Advance(9 * time.Hour) // past 09:00 UTC
 		if _, err := e.guavc(e.mint("alice", sidedoor.KindAccess), "email", nil); err != nil {
-			t.Fatalf("next day: %v", err)
+			t.Fatalf("after 09:00 UTC: %v", err)
 		}
 	})
 	t.Run("zero switches off", func(t *testing.T) {

@@ -95,11 +95,15 @@ type Server struct {
 	rngMu sync.Mutex
 	rng   *rand.Rand
 
-	category *quota.Bucket
-	perUser  *quota.KeyedBuckets
-	codes    *quota.KeyedWindows
-	daily    *quota.Daily
-	lat      latency.Dist
+	// buckets holds the request-rate bucket of each operation; operations
+	// of one category share one bucket, as every pool of the account does.
+	buckets      map[string]*quota.Bucket
+	perUserRead  *quota.KeyedBuckets
+	perUserWrite *quota.KeyedBuckets
+	codes        *quota.KeyedWindows
+	verifies     *quota.KeyedWindows
+	daily        *quota.Daily
+	lat          latency.Dist
 	// outcomeLat is GetUserAttributeVerificationCode's latency by outcome.
 	outcomeLat map[string]latency.Dist
 	faults     latency.Faults
@@ -148,6 +152,7 @@ func New(cfg *Config, opts ...Option) (*Server, error) {
 	if !o.verifyEvery {
 		s.sigs = newSigCache(sigCacheCapacity)
 	}
+	s.ops = s.operations()
 	s.initLimits()
 	p, err := s.addPool(c)
 	if err != nil {
@@ -155,21 +160,49 @@ func New(cfg *Config, opts ...Option) (*Server, error) {
 	}
 	s.def = p
 	s.side = s.sideDoors()
-	s.ops = s.operations()
 	return s, nil
 }
 
 func (s *Server) initLimits() {
 	q := s.cfg.Quotas
-	burst := *q.Burst
-	s.category = quota.NewBucket(*q.RPS, burst)
-	s.perUser = quota.NewKeyedBuckets(*q.PerUserRPS, max(1, int(*q.PerUserRPS+0.999)))
-	s.codes = quota.NewKeyedWindows(*q.CodesPerUserPerHour, time.Hour, q.Window != "fixed")
+	byCategory := map[string]*quota.Bucket{}
+	bucket := func(category string) *quota.Bucket {
+		if b, ok := byCategory[category]; ok {
+			return b
+		}
+		var b *quota.Bucket
+		switch rps, overridden := q.Categories[category]; {
+		case category == q.Category:
+			b = quota.NewBucket(*q.RPS, *q.Burst)
+		case overridden:
+			b = quota.NewBucket(rps, 0)
+		default:
+			b = quota.NewBucket(cognito.CategoryRPS[category], 0)
+		}
+		byCategory[category] = b
+		return b
+	}
+	s.buckets = map[string]*quota.Bucket{}
+	for op := range s.ops {
+		category := cognito.CategoryOf(op)
+		if op == cognito.OpGetUserAttributeVerificationCode {
+			category = q.Category
+		}
+		if category != "" {
+			s.buckets[op] = bucket(category)
+		}
+	}
+	perUserBurst := max(1, int(*q.PerUserRPS+0.999))
+	s.perUserRead = quota.NewKeyedBuckets(*q.PerUserRPS, perUserBurst)
+	s.perUserWrite = quota.NewKeyedBuckets(*q.PerUserRPS, perUserBurst)
+	sliding := q.Window != "fixed"
+	s.codes = quota.NewKeyedWindows(*q.CodesPerUserPerHour, time.Hour, sliding)
+	s.verifies = quota.NewKeyedWindows(*q.VerifyPerUserPerHour, time.Hour, sliding)
 	limit := 0
 	if s.cfg.Delivery.Email.SendingAccount == SendingCognitoDefault {
 		limit = *s.cfg.Delivery.Email.DailyLimit
 	}
-	s.daily = quota.NewDaily(limit)
+	s.daily = quota.NewDaily(limit, DailyEmailReset)
 	s.lat = latencyModel(s.cfg.Latency)
 	if len(s.cfg.Latency.Outcomes) > 0 {
 		s.outcomeLat = make(map[string]latency.Dist, len(s.cfg.Latency.Outcomes))
@@ -181,6 +214,27 @@ func (s *Server) initLimits() {
 }
 
 func (s *Server) now() time.Time { return s.opts.now() }
+
+// throttle charges c's operation to its category bucket: once per request,
+// when the request is known to be for this account (see quota.counting in
+// docs/fidelity.md).
+func (s *Server) throttle(c *call) *cognito.Error {
+	if s.opts.noLimits {
+		return nil
+	}
+	if b := s.buckets[c.op]; b != nil && !b.Allow(c.now) {
+		return cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded)
+	}
+	return nil
+}
+
+// userRate charges a user's read or write request rate.
+func (s *Server) userRate(keyed *quota.KeyedBuckets, userKey string, now time.Time) *cognito.Error {
+	if s.opts.noLimits || keyed.Allow(userKey, now) {
+		return nil
+	}
+	return cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded)
+}
 
 // randUint64 draws from the seeded generator.
 func (s *Server) randUint64() uint64 {

@@ -43,9 +43,13 @@ func (s *Server) sideDoors() *http.ServeMux {
 
 // Reset clears the quota counters and the outbox.
 func (s *Server) Reset() {
-	s.category.Reset()
-	s.perUser.Reset()
+	for _, b := range s.buckets {
+		b.Reset()
+	}
+	s.perUserRead.Reset()
+	s.perUserWrite.Reset()
 	s.codes.Reset()
+	s.verifies.Reset()
 	s.daily.Reset()
 	s.outbox.clear()
 }

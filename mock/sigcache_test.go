@@ -17,7 +17,7 @@ import (
 
 // verifyOK runs the full access-token check at the env's clock.
 func verifyOK(e *env, tok string) *cognito.Error {
-	_, ce := e.srv.verifyAccess(tok, e.clock.Now())
+	_, ce := e.srv.verifyAccess(&call{now: e.clock.Now()}, tok)
 	return ce
 }
 
@@ -42,7 +42,7 @@ func TestSigCacheTamperedVariantsRejected(t *testing.T) {
 	if e.srv.sigs.len() != 1 {
 		t.Fatalf("cache holds %d entries after one token, want 1", e.srv.sigs.len())
 	}
-	if _, ce := ref.verifyAccess(tok, e.clock.Now()); ce != nil {
+	if _, ce := ref.verifyAccess(&call{now: e.clock.Now()}, tok); ce != nil {
 		t.Fatalf("reference server refuses the genuine token: %v", ce)
 	}
 	parts := strings.Split(tok, ".")
@@ -66,7 +66,7 @@ func TestSigCacheTamperedVariantsRejected(t *testing.T) {
 	)
 	rejected := 0
 	for _, v := range variants {
-		_, refErr := ref.verifyAccess(v, e.clock.Now())
+		_, refErr := ref.verifyAccess(&call{now: e.clock.Now()}, v)
 		for pass := range 2 {
 			got := verifyOK(e, v)
 			if (got == nil) != (refErr == nil) {

@@ -206,10 +206,12 @@ func (s *Server) slowHeader(h string) (keyRef, bool) {
 }
 
 // verifyAccess runs every check of an access token in the service's order
-// and returns the pool, client and user behind it.
-func (s *Server) verifyAccess(tok string, now time.Time) (*verified, *cognito.Error) {
+// and returns the pool, client and user behind it. Once the token is known
+// to be one of this account's, c's operation is charged to its quota
+// category.
+func (s *Server) verifyAccess(c *call, tok string) (*verified, *cognito.Error) {
 	v := new(verified)
-	if e := s.checkAccess(tok, now, v); e != nil {
+	if e := s.checkAccess(c, tok, v); e != nil {
 		return nil, e
 	}
 	return v, nil
@@ -217,39 +219,44 @@ func (s *Server) verifyAccess(tok string, now time.Time) (*verified, *cognito.Er
 
 // checkAccess is verifyAccess filling a caller's v, which the GUAVC hot
 // path keeps on its stack.
-func (s *Server) checkAccess(tok string, now time.Time, v *verified) *cognito.Error {
-	ref, c, ok := s.parseAccessToken(tok)
+func (s *Server) checkAccess(c *call, tok string, v *verified) *cognito.Error {
+	ref, claims, ok := s.parseAccessToken(tok)
 	if !ok {
+		// No pool of this account: nothing to charge a quota to.
 		return cognito.NewError(cognito.ErrNotAuthorized, cognito.MsgInvalidAccessToken)
 	}
+	if e := s.throttle(c); e != nil {
+		return e
+	}
+	now := c.now
 	p := ref.pool
 	if p.deleted.Load() {
 		return cognito.Errorf(cognito.ErrResourceNotFound, "User pool %s does not exist.", p.id)
 	}
-	if now.Unix() >= c.Exp {
+	if now.Unix() >= claims.Exp {
 		return cognito.NewError(cognito.ErrNotAuthorized, cognito.MsgAccessTokenExpired)
 	}
-	cl := p.client(c.ClientID)
+	cl := p.client(claims.ClientID)
 	if cl == nil {
 		return cognito.NewError(cognito.ErrNotAuthorized, cognito.MsgInvalidAccessToken)
 	}
 	if cl.deleted.Load() {
 		return cognito.Errorf(cognito.ErrResourceNotFound, "User pool client %s does not exist.", cl.id)
 	}
-	if !hasScope(c.Scope, cognito.RequiredScope) {
+	if !hasScope(claims.Scope, cognito.RequiredScope) {
 		return cognito.NewError(cognito.ErrNotAuthorized, cognito.MsgAccessTokenScopes)
 	}
-	if s.isRevoked(c.OriginJTI) {
+	if s.isRevoked(claims.OriginJTI) {
 		return cognito.NewError(cognito.ErrNotAuthorized, cognito.MsgAccessTokenRevoked)
 	}
-	u := p.users.get(c.Username)
-	if u == nil || u.sub != c.Sub {
+	u := p.users.get(claims.Username)
+	if u == nil || u.sub != claims.Sub {
 		return cognito.NewError(cognito.ErrUserNotFound, cognito.MsgUserDoesNotExist)
 	}
 	if e := userStateError(u.state(), true); e != nil {
 		return e
 	}
-	*v = verified{pool: p, client: cl, user: u, claims: c}
+	*v = verified{pool: p, client: cl, user: u, claims: claims}
 	return nil
 }
 

@@ -31,6 +31,9 @@ var typedAs = map[string]func(error) bool{
 	"ExpiredCodeException":                     func(err error) bool { var t *types.ExpiredCodeException; return errors.As(err, &t) },
 	"UsernameExistsException":                  func(err error) bool { var t *types.UsernameExistsException; return errors.As(err, &t) },
 	"InvalidPasswordException":                 func(err error) bool { var t *types.InvalidPasswordException; return errors.As(err, &t) },
+	"UnauthorizedException":                    func(err error) bool { var t *types.UnauthorizedException; return errors.As(err, &t) },
+	"UnsupportedOperationException":            func(err error) bool { var t *types.UnsupportedOperationException; return errors.As(err, &t) },
+	"UnsupportedTokenTypeException":            func(err error) bool { var t *types.UnsupportedTokenTypeException; return errors.As(err, &t) },
 }
 
 func isTyped(err error, code string) bool {

@@ -26,6 +26,8 @@ func TestWireGolden(t *testing.T) {
 		{"guavc custom attribute", cognito.OpGetUserAttributeVerificationCode, `{"AccessToken":"` + tok + `","AttributeName":"custom:team"}`},
 		{"guavc garbage token", cognito.OpGetUserAttributeVerificationCode, `{"AccessToken":"garbage","AttributeName":"email"}`},
 		{"guavc missing members", cognito.OpGetUserAttributeVerificationCode, `{}`},
+		{"guavc attribute name with a space", cognito.OpGetUserAttributeVerificationCode, `{"AccessToken":"` + tok + `","AttributeName":"e mail"}`},
+		{"no operation in the target", "", `{}`},
 		{"unknown operation", "ListUsers", `{}`},
 	} {
 		req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/", strings.NewReader(tc.body))

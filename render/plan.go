@@ -69,6 +69,12 @@ func Plan(w io.Writer, p *scenarios.Plan) error {
 	for _, line := range p.QuotaUse() {
 		fmt.Fprintf(bw, "  - %s\n", textfmt.Wrap(line, 86, "    "))
 	}
+	if rs := p.Reliances(); len(rs) > 0 {
+		fmt.Fprintln(bw, "\nRelies on (inferred or assumed in docs/fidelity.md: confirm on a real pool)")
+		for _, r := range rs {
+			fmt.Fprintf(bw, "  - %s\n", textfmt.Wrap(relianceLine(r.Because, string(r.Level), r.ID, r.Behaviour()), 86, "    "))
+		}
+	}
 	if len(p.Warnings) > 0 {
 		fmt.Fprintln(bw, "\nWarnings")
 		for _, wn := range p.Warnings {

@@ -64,6 +64,7 @@ func renderTables(w io.Writer, s *aggregate.Summary, md bool) error {
 	d := &doc{w: bufio.NewWriter(w), md: md}
 	d.title(s)
 	d.thresholds(s)
+	d.reliesOn(s)
 	d.totals(s)
 	d.schedule(s)
 	d.latency(s)
@@ -152,6 +153,30 @@ func (d *doc) totals(s *aggregate.Summary) {
 	if t.Ignored > 0 {
 		d.note(fmt.Sprintf("%d samples named a stage or variant outside the plan and were ignored", t.Ignored))
 	}
+}
+
+// reliesOn names what the verdict rests on that nobody documented or
+// captured, so a reader knows what to confirm on a real pool.
+func (d *doc) reliesOn(s *aggregate.Summary) {
+	rs := s.Plan.ReliesOn
+	if len(rs) == 0 {
+		return
+	}
+	d.heading("Relies on (inferred or assumed in docs/fidelity.md: confirm on a real pool)")
+	for _, r := range rs {
+		line := relianceLine(r.Because, r.Level, r.ID, r.Behaviour)
+		if d.md {
+			d.printf("- %s\n", textfmt.MarkdownEscape(line))
+		} else {
+			d.printf("  - %s\n", textfmt.Wrap(line, 86, "    "))
+		}
+	}
+}
+
+// relianceLine is one behaviour a verdict relies on, as validate and the
+// run report print it.
+func relianceLine(because, level, id, behaviour string) string {
+	return fmt.Sprintf("%s (%s, %s): %s", because, level, id, behaviour)
 }
 
 func (d *doc) note(msg string) {

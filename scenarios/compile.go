@@ -26,7 +26,6 @@ const (
 	DefaultConnections      = 10000
 	DefaultSeed             = 1
 	DefaultPoolSize         = 100
-	DefaultCategoryRPS      = 30.0
 	DefaultCodesPerUserHour = 5
 	// DefaultEmailsPerDay is Cognito's default-email daily quota, modelled
 	// for the email-default pool configuration.
@@ -36,6 +35,11 @@ const (
 	// DefaultMockPool is the pool configuration a mock target gets.
 	DefaultMockPool = "email-default"
 )
+
+// DefaultCategoryRPS is the quota of GUAVC's request-rate category
+// (UserResourceRead, 50 requests/s, documented: see quota.category in
+// docs/fidelity.md); the mock's default is the same table's.
+var DefaultCategoryRPS = cognito.GUAVCCategoryRPS()
 
 // Limits that keep a plan sane; past them a value is surely a typo.
 const (

@@ -7,6 +7,7 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
+	"github.com/cogload/cogload/internal/textfmt"
 )
 
 // Outcomes lists every outcome name an expectation or a threshold filter
@@ -194,7 +195,7 @@ func (c *compiler) quota() {
 		qs := t.Quota
 		if qs.CategoryRPS != nil {
 			if !positive(*qs.CategoryRPS) {
-				c.fail("$.target.quota.categoryRps", "must be > 0", "give the category quota in requests/s (30 by default)")
+				c.fail("$.target.quota.categoryRps", "must be > 0", fmt.Sprintf("give the category quota in requests/s (%s by default)", textfmt.Num(DefaultCategoryRPS)))
 			}
 			q.CategoryRPS = *qs.CategoryRPS
 		}

@@ -32,6 +32,7 @@ func (p *Plan) QuotaUse() []string {
 			out = append(out, "Pool configuration raised-quota sets its own quotas; the figures here use the default model.")
 		}
 	}
+
 	out = append(out, p.perUserUse()...)
 	out = append(out, p.emailUse()...)
 	return out
@@ -56,8 +57,8 @@ func (p *Plan) overQuota(quota float64) (time.Duration, float64) {
 	return max(first, 0), excess
 }
 
-// codeCalls is the expected number of requests from pool i that reach the
-// per-user code limit: valid tokens with an attribute that can get a code.
+// codeCalls is the expected number of requests from pool i that send a
+// code: valid tokens with an attribute that can get one ("" any).
 func (p *Plan) codeCalls(i int, attr string) float64 {
 	n := p.TotalRequests()
 	var calls float64
@@ -72,25 +73,52 @@ func (p *Plan) codeCalls(i int, attr string) float64 {
 	return calls
 }
 
+// codeLimitCalls is the expected number of requests from pool i that
+// count against the per-user code limit: every request with a valid token,
+// whatever its attribute (limit.codes-counting in docs/fidelity.md).
+func (p *Plan) codeLimitCalls(i int) float64 {
+	if p.TokenPools[i].Kind != KindValid {
+		return 0
+	}
+	n := p.TotalRequests()
+	var calls float64
+	for _, v := range p.Variants {
+		if v.TokenPool == i {
+			calls += n * v.Weight
+		}
+	}
+	return calls
+}
+
+// poolUsers is how many distinct users pool i's requests come from.
+func (p *Plan) poolUsers(i int) float64 {
+	tp := p.TokenPools[i]
+	users := float64(tp.Size)
+	if tp.Checkout == CheckoutExclusive {
+		users = math.Min(users, math.Ceil(p.poolRequests(i)))
+	}
+	if p.Quota.Users > 0 {
+		users = math.Min(users, float64(p.Quota.Users))
+	}
+	return math.Max(users, 1)
+}
+
+// codeRequestsPerUserHour is how many requests counting against the code
+// limit each user of pool i makes per hour.
+func (p *Plan) codeRequestsPerUserHour(i int) float64 {
+	return p.codeLimitCalls(i) / p.poolUsers(i) / max(p.TotalDuration().Hours(), 1)
+}
+
 func (p *Plan) perUserUse() []string {
 	q := p.Quota
 	var out []string
-	hours := max(p.TotalDuration().Hours(), 1)
 	for i, tp := range p.TokenPools {
-		calls := p.codeCalls(i, "")
+		calls := p.codeLimitCalls(i)
 		if calls == 0 {
 			continue
 		}
-		users := float64(tp.Size)
-		if tp.Checkout == CheckoutExclusive {
-			users = math.Min(users, math.Ceil(p.poolRequests(i)))
-		}
-		if q.Users > 0 {
-			users = math.Min(users, float64(q.Users))
-		}
-		users = math.Max(users, 1)
-		perUser := calls / users / hours
-		line := fmt.Sprintf("Per-user codes: pool %s sends about %s code requests over %s users (%s checkout): %.2f per user per hour vs the limit of %d",
+		users, perUser := p.poolUsers(i), p.codeRequestsPerUserHour(i)
+		line := fmt.Sprintf("Per-user codes: pool %s sends about %s requests counting against the code limit over %s users (%s checkout): %.2f per user per hour vs the limit of %d",
 			tp.Name, textfmt.Round(calls), textfmt.Round(users), tp.Checkout, perUser, q.CodesPerUserHour)
 		switch lim := float64(q.CodesPerUserHour); {
 		case perUser > lim:

@@ -77,9 +77,13 @@ type OutboxQuery struct {
 
 // Special token kinds POST /_mock/tokens mints.
 const (
-	KindAccess      = "access"
-	KindExpired     = "expired"
-	KindWrongScope  = "wrong_scope"
+	KindAccess     = "access"
+	KindExpired    = "expired"
+	KindWrongScope = "wrong_scope"
+	// KindOtherPool is signed by a key, for an issuer, that no pool of
+	// the endpoint has: refused. A genuine token of another pool of the
+	// same endpoint is accepted for its own user (token.other-pool in
+	// docs/fidelity.md).
 	KindOtherPool   = "other_pool"
 	KindOtherClient = "other_client"
 	KindIDToken     = "id_token"

@@ -50,7 +50,7 @@ func BenchmarkWindowAllow(b *testing.B) {
 }
 
 func BenchmarkDailyAllow(b *testing.B) {
-	d := NewDaily(1 << 30)
+	d := NewDaily(1<<30, 9*time.Hour)
 	for i := 0; b.Loop(); i++ {
 		d.Allow(t0.Add(time.Duration(i)))
 	}

@@ -1,6 +1,6 @@
 // Package quota holds the mock's rate limiters: token buckets for requests-per-second
 // quotas, fixed and sliding windows for "N per period" limits, a daily counter that resets
-// at 00:00 UTC, and keyed (per-user) variants of the first two.
+// at a fixed UTC time of day, and keyed (per-user) variants of the first two.
 //
 // Every limiter takes the current time as an argument instead of reading a clock, so the
 // mock's injected clock drives them and tests need no sleeps. All types are safe for

@@ -147,28 +147,36 @@ func TestWindowReset(t *testing.T) {
 
 func TestDaily(t *testing.T) {
 	midnight := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+	nine := midnight.Add(9 * time.Hour)
 	tests := []struct {
-		name  string
-		limit int
-		at    []time.Time
-		want  []bool
+		name    string
+		limit   int
+		resetAt time.Duration
+		at      []time.Time
+		want    []bool
 	}{
-		{"unlimited", 0, []time.Time{t0, t0, t0}, []bool{true, true, true}},
+		{"unlimited", 0, 0, []time.Time{t0, t0, t0}, []bool{true, true, true}},
 		{
-			"resets at 00:00 UTC", 2,
+			"resets at 00:00 UTC", 2, 0,
 			[]time.Time{midnight.Add(-time.Hour), midnight.Add(-time.Minute), midnight.Add(-time.Nanosecond), midnight, midnight.Add(23 * time.Hour), midnight.Add(23*time.Hour + time.Minute)},
 			[]bool{true, true, false, true, true, false},
 		},
 		{
+			// Cognito's default email resets at 09:00 UTC: midnight is no boundary.
+			"resets at 09:00 UTC", 2, 9 * time.Hour,
+			[]time.Time{midnight.Add(-time.Hour), midnight.Add(time.Hour), nine.Add(-time.Nanosecond), nine, nine.Add(time.Hour), nine.Add(2 * time.Hour)},
+			[]bool{true, true, false, true, true, false},
+		},
+		{
 			// 23:30 in UTC-05 is 04:30 UTC the next day: a local midnight must not reset it.
-			"zone of now is irrelevant", 1,
+			"zone of now is irrelevant", 1, 0,
 			[]time.Time{midnight.Add(time.Hour), midnight.Add(4 * time.Hour).In(time.FixedZone("EST", -5*3600)), midnight.Add(24 * time.Hour).In(time.FixedZone("EST", -5*3600))},
 			[]bool{true, false, true},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := NewDaily(tt.limit)
+			d := NewDaily(tt.limit, tt.resetAt)
 			for i, at := range tt.at {
 				if got := d.Allow(at); got != tt.want[i] {
 					t.Fatalf("call %d at %v: Allow = %v, want %v", i, at, got, tt.want[i])
