@@ -115,8 +115,14 @@ func (p *progressPrinter) update(pr domain.Progress) {
 	if !pr.Done && pr.Elapsed-p.shown.Elapsed < every {
 		return
 	}
+	// The last line's rate is the run's mean: its interval since the
+	// previous line can be a few milliseconds long.
+	rate := pr.Rate(p.shown)
+	if pr.Done {
+		rate = pr.Rate(domain.Progress{})
+	}
 	line := fmt.Sprintf("%6.1fs  stage %-10s sent %-7d %7.1f/s (target %.1f/s)  p99 %-8s ok %d  throttled %d  errors %d  violations %d",
-		pr.Elapsed.Seconds(), pr.StageName, pr.Sent, pr.Rate(p.shown), pr.TargetRate,
+		pr.Elapsed.Seconds(), pr.StageName, pr.Sent, rate, pr.TargetRate,
 		pr.P99.Round(100*time.Microsecond), pr.OK, pr.Throttled, pr.Errors, pr.Violations)
 	p.shown = pr
 	if p.tty {

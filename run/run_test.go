@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,37 @@ load: {stages: [{duration: 1s, rate: 50}]}
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("an interrupt before the start left %d entries in the archive folder", len(entries))
+	}
+}
+
+// TestThrottlingPredictionMatchesTheMock: what validate predicts for the
+// category quota is what the mock does with the same plan.
+func TestThrottlingPredictionMatchesTheMock(t *testing.T) {
+	p := compile(t, `
+name: burst
+target: {mock: {pools: [email-ses]}}
+tokenPools:
+  - {name: expired, weight: 3, size: 10, kind: expired}
+  - {name: tampered, weight: 1, size: 10, kind: tampered}
+attributes: [{name: email, weight: 1}]
+load: {seed: 9, stages: [{name: calm, duration: 1s, rate: 10}, {name: burst, duration: 2s, rate: 140}]}
+`)
+	_, predicted := p.ExpectedThrottling()
+	rs, err := Run(t.Context(), p, Options{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got uint64
+	for _, o := range rs[0].Summary.Outcomes {
+		if o.Outcome == "TooManyRequestsException" {
+			got = o.Count
+		}
+	}
+	// Tampered tokens never count against the quota, so about 105 expired
+	// ones per second meet a 50/s bucket holding 50.
+	if predicted < 40 || math.Abs(float64(got)-predicted) > 0.25*predicted+5 {
+		t.Errorf("predicted %.0f throttled requests, the mock throttled %d", predicted, got)
+	} else {
+		t.Logf("predicted %.0f throttled requests, the mock throttled %d", predicted, got)
 	}
 }

@@ -23,16 +23,22 @@ func Outcomes() []string {
 
 func validOutcome(name string) bool { return contains(Outcomes(), name) }
 
-// DeriveExpectation is the outcome set the real service gives a token kind
-// and attribute, following its order of checks: model validation of the
-// request, then authentication, then the attribute rules.
-func DeriveExpectation(kind TokenKind, attribute string, md MetadataVariant) domain.Expectation {
+// modelInvalid reports whether the service's model validation refuses a
+// request with this attribute and metadata before looking at the token.
+func modelInvalid(attribute string, md MetadataVariant) bool {
 	in := cognito.GetUserAttributeVerificationCodeInput{AccessToken: "x", AttributeName: attribute}
 	if !md.Absent {
 		in.ClientMetadata = md.Values
 	}
+	return cognito.ValidateGUAVC(in, true, true) != nil
+}
+
+// DeriveExpectation is the outcome set the real service gives a token kind
+// and attribute, following its order of checks: model validation of the
+// request, then authentication, then the attribute rules.
+func DeriveExpectation(kind TokenKind, attribute string, md MetadataVariant) domain.Expectation {
 	switch {
-	case cognito.ValidateGUAVC(in, true, true) != nil:
+	case modelInvalid(attribute, md):
 		return derived(cognito.ErrInvalidParameter)
 	case kind != KindValid:
 		return derived(cognito.ErrNotAuthorized)
