@@ -271,7 +271,7 @@ func (h *harness) temporaryPool(ctx context.Context) (*poolClient, error) {
 		return nil, fmt.Errorf("create its app client: %w", err)
 	}
 	u := domain.Credential{Username: "conform-other", Password: newPassword(), Email: "conform.other@example.com"}
-	if err := h.admin.AdminCreateUser(ctx, poolID, u.Username, newPassword(), idpclient.Attribute{Name: cognito.AttributeEmail, Value: u.Email}); err != nil {
+	if _, err := h.admin.AdminCreateUser(ctx, poolID, u.Username, newPassword(), idpclient.Attribute{Name: cognito.AttributeEmail, Value: u.Email}); err != nil {
 		return nil, fmt.Errorf("create its user: %w", err)
 	}
 	if err := h.admin.AdminSetUserPassword(ctx, poolID, u.Username, u.Password); err != nil {

@@ -142,7 +142,8 @@ func (p *Provisioned) createUser(ctx context.Context, name, email, phone string)
 	}
 	temporary := newPassword()
 	if err := prepare.Do(ctx, func(ctx context.Context) error {
-		return p.client.AdminCreateUser(ctx, p.poolID, name, temporary, attrs...)
+		_, err := p.client.AdminCreateUser(ctx, p.poolID, name, temporary, attrs...)
+		return err
 	}); err != nil {
 		return domain.Credential{}, fmt.Errorf("provision: create user %s: %w", name, err)
 	}
