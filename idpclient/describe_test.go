@@ -105,3 +105,33 @@ func TestClientValidityUnits(t *testing.T) {
 		})
 	}
 }
+
+// bodyRecorder keeps what each request's body looked like to net/http.
+type bodyRecorder struct {
+	next   idpclient.HTTPClient
+	inMem  []bool
+	length []int64
+}
+
+func (r *bodyRecorder) Do(req *http.Request) (*http.Response, error) {
+	r.inMem = append(r.inMem, req.GetBody != nil)
+	r.length = append(r.length, req.ContentLength)
+	return r.next.Do(req)
+}
+
+// Request bodies reach net/http in memory and rewindable: the SDK's own
+// streaming body loses a race with net/http (aws/aws-sdk-go-v2#1825).
+func TestRequestBodiesAreInMemory(t *testing.T) {
+	e := newEnv(t, idpclient.Config{})
+	rec := &bodyRecorder{next: e.m.HTTP}
+	c := idpclient.New(idpclient.Config{Endpoint: e.m.URL, Region: e.info.Region, HTTPClient: rec})
+	if _, err := c.DescribeUserPool(context.Background(), e.info.UserPoolID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(context.Background(), e.info.ClientID, e.m.User(t)); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.inMem) != 2 || !rec.inMem[0] || !rec.inMem[1] || rec.length[0] <= 0 {
+		t.Errorf("bodies in memory: %v, lengths %v", rec.inMem, rec.length)
+	}
+}
