@@ -249,7 +249,9 @@ func TestEmailUsernames(t *testing.T) {
 }
 
 func TestPasswordPolicyEnforced(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.PasswordPolicy = PasswordPolicyConfig{MinimumLength: ptr(10), RequireSymbols: ptr(false)} })
+	e := newEnv(t, func(c *Config) {
+		c.PasswordPolicy = PasswordPolicyConfig{MinimumLength: ptr(10), RequireSymbols: ptr(false)}
+	})
 	admin := e.adminClient()
 	pool := aws.String(e.info.UserPoolID)
 	for _, tc := range []struct{ pw, msg string }{

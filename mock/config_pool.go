@@ -32,7 +32,7 @@ const (
 
 // passwordPolicy is a password policy with every default applied.
 type passwordPolicy struct {
-	minLength                       int
+	minLength                      int
 	upper, lower, numbers, symbols bool
 }
 
