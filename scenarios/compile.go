@@ -176,6 +176,13 @@ func (c *compiler) target() {
 	p := &c.plan.Target
 	if o := c.opts.Endpoint; o != nil {
 		c.checkFlags(o)
+		if abs, err := filepath.Abs(o.Users); o.Users != "" && err == nil {
+			// The path is the command line's, not the scenario's: absolute,
+			// it means the same file to every reader of the plan.
+			ov := *o
+			ov.Users = abs
+			c.opts.Endpoint = &ov
+		}
 		var own *EndpointSpec
 		if t != nil {
 			own = t.Endpoint
