@@ -137,11 +137,17 @@ func TestMismatches(t *testing.T) {
 			preflight.Warning, "trigger", "ClientMetadata variants empty, fixed, large have no effect"},
 		{"client secret", "release-gate", many, func(_ *idpclient.Pool, c *idpclient.AppClient) { c.HasSecret = true },
 			preflight.Error, "client", "has a client secret"},
-		{"no password sign-in", "release-gate", many, func(_ *idpclient.Pool, c *idpclient.AppClient) { c.ExplicitAuthFlows = []string{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"} },
+		{"no password sign-in", "release-gate", many, func(_ *idpclient.Pool, c *idpclient.AppClient) {
+			c.ExplicitAuthFlows = []string{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+		},
 			preflight.Error, "client", "does not allow USER_PASSWORD_AUTH"},
-		{"legacy password flow accepted", "release-gate", many, func(_ *idpclient.Pool, c *idpclient.AppClient) { c.ExplicitAuthFlows = []string{"USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"} },
+		{"legacy password flow accepted", "release-gate", many, func(_ *idpclient.Pool, c *idpclient.AppClient) {
+			c.ExplicitAuthFlows = []string{"USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+		},
 			preflight.OK, "tokens", "no refresh needed"},
-		{"no refresh in a run that refreshes", "nightly-soak", usersFile(t, 1800, plain), func(_ *idpclient.Pool, c *idpclient.AppClient) { c.ExplicitAuthFlows = []string{"ALLOW_USER_PASSWORD_AUTH"} },
+		{"no refresh in a run that refreshes", "nightly-soak", usersFile(t, 1800, plain), func(_ *idpclient.Pool, c *idpclient.AppClient) {
+			c.ExplicitAuthFlows = []string{"ALLOW_USER_PASSWORD_AUTH"}
+		},
 			preflight.Error, "tokens", "does not allow REFRESH_TOKEN_AUTH"},
 		{"short access tokens refresh", "nightly-soak", usersFile(t, 1800, plain), func(_ *idpclient.Pool, c *idpclient.AppClient) { c.AccessTokenValidity = 5 * time.Minute },
 			preflight.Warning, "tokens", "load.tokenRefresh is 10m0s, longer than the access tokens' 5m0s"},
