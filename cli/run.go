@@ -37,6 +37,9 @@ type runOpts struct {
 	format    string
 	interval  time.Duration
 	scenarioP string
+	target    *targetFlags
+	// noCheck skips the pre-flight check of a real endpoint's pool.
+	noCheck bool
 }
 
 type stringList []string
@@ -70,6 +73,8 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	fs.BoolVar(&o.ackPeak, "accept-peak-rate", false, "allow a peak rate above the scenario's maxRate against a non-loopback endpoint")
 	fs.StringVar(&o.format, "format", "text", "report printed at the end: text, markdown or json")
 	fs.DurationVar(&o.interval, "progress-every", 5*time.Second, "interval of progress lines when stderr is not a terminal")
+	o.target = addTargetFlags(fs)
+	fs.BoolVar(&o.noCheck, "no-check-target", false, "skip the pre-flight check of an endpoint's pool (DescribeUserPool, DescribeUserPoolClient) before sending")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -121,9 +126,19 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	if o.seedSet {
 		copts.Seed = &o.seed
 	}
+	if copts.Endpoint, err = o.target.override(); err != nil {
+		return err
+	}
 	plan, err := sc.Compile(copts)
 	if err != nil {
 		return usageErr(err)
+	}
+	if copts.Endpoint != nil && !o.quiet {
+		// Sent somewhere else than written: say what that changed (pools
+		// left out) before anything is sent.
+		for _, w := range plan.Warnings {
+			fmt.Fprintf(stdio.Err, "cogload: warning: %s\n", w)
+		}
 	}
 	if checkOnly(ctx) {
 		_, err := run.Prepare(plan, run.Options{Shard: o.shard, AcceptPeakRate: o.ackPeak})

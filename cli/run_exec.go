@@ -9,6 +9,7 @@ import (
 
 	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/scenarios"
@@ -27,9 +28,15 @@ func runPlan(ctx context.Context, stdio Stdio, o runOpts, plan *scenarios.Plan, 
 	if err != nil {
 		return err
 	}
+	var check *preflight.Options
+	if !plan.Target.Mock && !o.noCheck {
+		if check, err = stdio.checkOptions(ctx, plan); err != nil {
+			return fmt.Errorf("%w; or skip the check with --no-check-target", err)
+		}
+	}
 	var presentErr error
 	results, err := run.Run(ctx, plan, run.Options{
-		Out: out, Dir: dir, Shard: o.shard, StartAt: o.startAt, AcceptPeakRate: o.ackPeak, ToolVersion: ToolVersion(),
+		Out: out, Dir: dir, Shard: o.shard, StartAt: o.startAt, AcceptPeakRate: o.ackPeak, ToolVersion: ToolVersion(), CheckTarget: check,
 		Getenv: stdio.Getenv, Logf: logf, HTTPClient: stdio.HTTPClient, Now: stdio.Now,
 		Progress: prog.update,
 		Finished: func(r run.Result) {

@@ -2,6 +2,7 @@ package idpclient
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,6 +60,16 @@ type PasswordPolicy struct {
 // characters with an upper-case and a lower-case letter, a number and a
 // symbol (https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html).
 var DefaultPasswordPolicy = PasswordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true}
+
+// RegionOf is the region a user pool id names (eu-west-1_AbC123 is in
+// eu-west-1), or "" when the id names none.
+func RegionOf(poolID string) string {
+	region, _, ok := strings.Cut(poolID, "_")
+	if !ok {
+		return ""
+	}
+	return region
+}
 
 // DescribeUserPool describes a user pool.
 func (c *Client) DescribeUserPool(ctx context.Context, poolID string) (Pool, error) {

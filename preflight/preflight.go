@@ -43,6 +43,9 @@ const (
 	Error
 )
 
+// MarshalText writes the level by name, as in reports.
+func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
 func (l Level) String() string {
 	switch l {
 	case Warning:
@@ -55,18 +58,18 @@ func (l Level) String() string {
 
 // Finding is one result of the check.
 type Finding struct {
-	Level Level
+	Level Level `json:"level"`
 	// Topic is what was checked: pool, client, email, sms, trigger,
 	// tokens, users, quota.
-	Topic   string
-	Message string
+	Topic   string `json:"topic"`
+	Message string `json:"message"`
 }
 
 // Report is the outcome of a check.
 type Report struct {
 	// Target names the pool checked ("pool X at URL").
-	Target   string
-	Findings []Finding
+	Target   string    `json:"target"`
+	Findings []Finding `json:"findings"`
 }
 
 // Worst is the highest level among the findings.
@@ -136,7 +139,11 @@ func Check(ctx context.Context, plan *scenarios.Plan, o Options) (Report, error)
 		rep.Findings = append(rep.Findings, Finding{Error, "pool", "the plan names no user pool: set target.endpoint.userPoolId or pass --user-pool-id"})
 		return rep, nil
 	}
-	cfg := idpclient.Config{Endpoint: endpoint, Region: t.Region, Credentials: o.Credentials}
+	region := t.Region
+	if region == "" {
+		region = idpclient.RegionOf(t.UserPoolID) // signatures are scoped to the pool's region
+	}
+	cfg := idpclient.Config{Endpoint: endpoint, Region: region, Credentials: o.Credentials}
 	if o.HTTPClient != nil {
 		cfg.HTTPClient = o.HTTPClient
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -208,6 +209,9 @@ func Create(ctx context.Context, o CreateOptions) (*CreateReport, error) {
 	m, err := openManifest(o, signInOf(pool))
 	if err != nil {
 		return nil, err
+	}
+	if abs, err := filepath.Abs(o.Users); err == nil {
+		m.UsersFile = abs
 	}
 	if m.SignIn == SignInPhone && !strings.Contains(m.Phone, "%") {
 		return nil, errors.New("the pool signs users in with their phone number: give --phone a pattern such as +1555010%04d so each user gets their own")

@@ -68,10 +68,13 @@ type Manifest struct {
 	SignIn string `json:"signIn"`
 	// EmailDomain is where addresses go ("" for the SES mailbox
 	// simulator); Phone is the phone number or pattern, if any.
-	EmailDomain string    `json:"emailDomain,omitempty"`
-	Phone       string    `json:"phone,omitempty"`
-	Created     time.Time `json:"created"`
-	Users       []Entry   `json:"users"`
+	EmailDomain string `json:"emailDomain,omitempty"`
+	Phone       string `json:"phone,omitempty"`
+	// UsersFile is where the passwords went (an absolute path), so a run
+	// can be pointed at the manifest alone.
+	UsersFile string    `json:"usersFile,omitempty"`
+	Created   time.Time `json:"created"`
+	Users     []Entry   `json:"users"`
 }
 
 // Entry is one user of a manifest.
