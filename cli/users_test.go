@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -328,5 +329,26 @@ func TestUsersAndCheckRefusals(t *testing.T) {
 	code := Main(context.Background(), append([]string{"run", "smoke", "--out", dir, "--duration", "1s", "--no-check-target", "--quiet"}, endpoint...), Stdio{Out: &out, Err: &errb, Env: testAWSEnv})
 	if code == domain.ExitUsage || strings.Contains(errb.String(), "check:") {
 		t.Errorf("--no-check-target: exit %d\n%s", code, errb.String())
+	}
+}
+
+// On a terminal the progress is one line rewritten in place; in a log, a
+// line per tenth of the work.
+func TestUsersProgress(t *testing.T) {
+	for _, tty := range []bool{true, false} {
+		var b bytes.Buffer
+		p := newUsersProgress(Stdio{Err: &b, IsTerminal: func(io.Writer) bool { return tty }}, "created")
+		for i := 1; i <= 100; i++ {
+			p.update(users.Progress{Done: i, Total: 100, Throttled: i / 50, Elapsed: time.Duration(i) * 100 * time.Millisecond})
+		}
+		p.finish()
+		out := b.String()
+		if tty {
+			if strings.Count(out, "\r") != 100 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "created 100 of 100 users (10/s, 2 throttled, 10s)") {
+				t.Errorf("terminal progress:\n%q", out)
+			}
+		} else if strings.Count(out, "\n") != 10 || strings.Contains(out, "\r") || !strings.HasPrefix(out, "cogload: created 10 of 100 users") {
+			t.Errorf("log progress:\n%s", out)
+		}
 	}
 }
