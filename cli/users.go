@@ -126,24 +126,15 @@ func usersCreate(ctx context.Context, args []string, stdio Stdio) error {
 }
 
 func usersDelete(ctx context.Context, args []string, stdio Stdio) error {
-	fs := newFlagSet("users delete", stdio.Err)
-	manifest := fs.String("manifest", "users.manifest.json", "manifest `file` of the users to remove")
-	pacing := addPacingFlags(fs)
-	if _, err := parseUsersFlags(fs, args); err != nil {
-		return err
-	}
-	m, err := users.LoadManifest(*manifest)
-	if err != nil {
-		return usagef("--manifest: %v", err)
-	}
-	c, err := stdio.adminClient(ctx, m.Target)
+	mc, err := openManifestCommand(ctx, "delete", "of the users to remove", args, stdio)
 	if err != nil {
 		return err
 	}
+	m := mc.m
 	left := len(m.Users) - m.Count(users.StateDeleted)
-	fmt.Fprintf(stdio.Err, "cogload: deleting the %d users of %s from %s\n", left, *manifest, m.Target)
+	fmt.Fprintf(stdio.Err, "cogload: deleting the %d users of %s from %s\n", left, mc.path, m.Target)
 	prog := newUsersProgress(stdio, "deleted")
-	rep, err := users.Delete(ctx, users.DeleteOptions{Client: c, Manifest: m, Path: *manifest, Pacing: *pacing, Progress: prog.update})
+	rep, err := users.Delete(ctx, users.DeleteOptions{Client: mc.client, Manifest: m, Path: mc.path, Pacing: *mc.pacing, Progress: prog.update})
 	prog.finish()
 	if rep != nil {
 		fmt.Fprintf(stdio.Out, "%d users deleted from %s, %d already gone, %d left\n", rep.Deleted, m.Target, rep.Gone, len(m.Users)-m.Count(users.StateDeleted))
@@ -161,21 +152,12 @@ func usersDelete(ctx context.Context, args []string, stdio Stdio) error {
 }
 
 func usersList(ctx context.Context, args []string, stdio Stdio) error {
-	fs := newFlagSet("users list", stdio.Err)
-	manifest := fs.String("manifest", "users.manifest.json", "manifest `file` of the users to show")
-	pacing := addPacingFlags(fs)
-	if _, err := parseUsersFlags(fs, args); err != nil {
-		return err
-	}
-	m, err := users.LoadManifest(*manifest)
-	if err != nil {
-		return usagef("--manifest: %v", err)
-	}
-	c, err := stdio.adminClient(ctx, m.Target)
+	mc, err := openManifestCommand(ctx, "list", "of the users to show", args, stdio)
 	if err != nil {
 		return err
 	}
-	st, err := users.List(ctx, c, m, *pacing)
+	m := mc.m
+	st, err := users.List(ctx, mc.client, m, *mc.pacing)
 	if err != nil {
 		return usersErr(ctx, err)
 	}
@@ -196,8 +178,35 @@ func usersList(ctx context.Context, args []string, stdio Stdio) error {
 	for _, k := range slices.Sorted(maps.Keys(counts)) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 	}
-	fmt.Fprintf(stdio.Out, "%d users of %s in %s: %s; %d deleted earlier\n", len(st), *manifest, m.Target, strings.Join(parts, ", "), m.Count(users.StateDeleted))
+	fmt.Fprintf(stdio.Out, "%d users of %s in %s: %s; %d deleted earlier\n", len(st), mc.path, m.Target, strings.Join(parts, ", "), m.Count(users.StateDeleted))
 	return nil
+}
+
+// manifestCommand is a subcommand working on a manifest's users (list,
+// delete): the manifest, a client of its pool and the pace.
+type manifestCommand struct {
+	m      *users.Manifest
+	path   string
+	client *idpclient.Client
+	pacing *users.Pacing
+}
+
+func openManifestCommand(ctx context.Context, name, what string, args []string, stdio Stdio) (*manifestCommand, error) {
+	fs := newFlagSet("users "+name, stdio.Err)
+	path := fs.String("manifest", "users.manifest.json", "manifest `file` "+what)
+	mc := &manifestCommand{pacing: addPacingFlags(fs)}
+	if _, err := parseUsersFlags(fs, args); err != nil {
+		return nil, err
+	}
+	m, err := users.LoadManifest(*path)
+	if err != nil {
+		return nil, usagef("--manifest: %v", err)
+	}
+	if mc.client, err = stdio.adminClient(ctx, m.Target); err != nil {
+		return nil, err
+	}
+	mc.m, mc.path = m, *path
+	return mc, nil
 }
 
 // parseUsersFlags parses a subcommand's flags; it takes no arguments.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/users"
 )
@@ -60,24 +61,7 @@ func serveRealPool(t *testing.T, mutate func(*mock.Config)) *realPool {
 }
 
 // usernames lists the pool's users through the API.
-func (p *realPool) usernames() []string {
-	p.t.Helper()
-	var out []string
-	page := ""
-	for {
-		us, next, err := p.admin.ListUsers(context.Background(), p.poolID, "", page)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		for _, u := range us {
-			out = append(out, u.Username)
-		}
-		if next == "" {
-			return out
-		}
-		page = next
-	}
-}
+func (p *realPool) usernames() []string { return mocktest.Usernames(p.t, p.admin, p.poolID) }
 
 // transcript keeps every command and its output, for the secret scan
 // and to show the round trip.

@@ -102,14 +102,20 @@ func (s *Server) createUserPool(c *call) string {
 	return s.ok(c, map[string]any{"UserPool": poolView(p)})
 }
 
-func (s *Server) deleteUserPool(c *call) string {
+// requestPool resolves the pool of a request whose only member is
+// UserPoolId.
+func (s *Server) requestPool(c *call) (*pool, *cognito.Error) {
 	var in struct {
 		UserPoolId *string `json:"UserPoolId"`
 	}
 	if e := decodeInto(c.body, &in); e != nil {
-		return s.fail(c, e)
+		return nil, e
 	}
-	p, e := s.adminPool(in.UserPoolId)
+	return s.adminPool(in.UserPoolId)
+}
+
+func (s *Server) deleteUserPool(c *call) string {
+	p, e := s.requestPool(c)
 	if e != nil {
 		return s.fail(c, e)
 	}

@@ -20,13 +20,7 @@ const mockAccount = "000000000000"
 const temporaryPasswordDays = 7
 
 func (s *Server) describeUserPool(c *call) string {
-	var in struct {
-		UserPoolId *string `json:"UserPoolId"`
-	}
-	if e := decodeInto(c.body, &in); e != nil {
-		return s.fail(c, e)
-	}
-	p, e := s.adminPool(in.UserPoolId)
+	p, e := s.requestPool(c)
 	if e != nil {
 		return s.fail(c, e)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/scenarios"
@@ -220,24 +220,19 @@ func TestCheckAgainstTheMock(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv, err := mock.New(cfg, mock.WithNoLimits(), mock.WithSleep(func(context.Context, time.Duration) {}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ts := httptest.NewServer(srv)
-			defer ts.Close()
-			info := srv.Info(ts.URL)
+			m := mocktest.StartConfig(t, cfg, nil)
+			info := m.Info
 			poolID := info.UserPoolID
 			if tc.poolID != nil {
 				poolID = tc.poolID(poolID)
 			}
 			users := usersFile(t, 1000, plain)
 			s, _ := scenarios.Builtin("release-gate")
-			p, err := s.Compile(scenarios.CompileOptions{Endpoint: &scenarios.EndpointOverride{URL: ts.URL, UserPoolID: poolID, ClientID: info.ClientID, Users: users}})
+			p, err := s.Compile(scenarios.CompileOptions{Endpoint: &scenarios.EndpointOverride{URL: m.URL, UserPoolID: poolID, ClientID: info.ClientID, Users: users}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := preflight.Check(context.Background(), p, preflight.Options{HTTPClient: ts.Client()})
+			rep, err := preflight.Check(context.Background(), p, preflight.Options{HTTPClient: m.HTTP})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,20 +1,18 @@
 package run
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/scenarios"
@@ -27,23 +25,20 @@ func TestCheckTargetRefusesBeforeSending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mock.New(cfg, mock.WithNoLimits(), mock.WithSleep(func(context.Context, time.Duration) {}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sent atomic.Int64
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op, _ := cognito.OperationFromTarget(r.Header.Get(cognito.HeaderTarget))
-		if op == cognito.OpInitiateAuth || op == cognito.OpGetUserAttributeVerificationCode {
-			sent.Add(1)
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	defer ts.Close()
-	info := srv.Info(ts.URL)
+	m := mocktest.StartConfig(t, cfg, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			op, _ := cognito.OperationFromTarget(r.Header.Get(cognito.HeaderTarget))
+			if op == cognito.OpInitiateAuth || op == cognito.OpGetUserAttributeVerificationCode {
+				sent.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	info := m.Info
 	var users strings.Builder
 	users.WriteString("username,password\n")
-	for _, c := range srv.Credentials()[:200] {
+	for _, c := range m.Server.Credentials()[:200] {
 		fmt.Fprintf(&users, "%s,%s\n", c.Username, c.Password)
 	}
 	path := filepath.Join(t.TempDir(), "users.csv")
@@ -51,12 +46,12 @@ func TestCheckTargetRefusesBeforeSending(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := scenarios.Builtin("release-gate")
-	plan, err := s.Compile(scenarios.CompileOptions{Endpoint: &scenarios.EndpointOverride{URL: ts.URL, UserPoolID: info.UserPoolID, ClientID: info.ClientID, Users: path}})
+	plan, err := s.Compile(scenarios.CompileOptions{Endpoint: &scenarios.EndpointOverride{URL: m.URL, UserPoolID: info.UserPoolID, ClientID: info.ClientID, Users: path}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logs []string
-	_, err = Run(t.Context(), plan, Options{Out: t.TempDir(), HTTPClient: ts.Client(), CheckTarget: &preflight.Options{},
+	_, err = Run(t.Context(), plan, Options{Out: t.TempDir(), HTTPClient: m.HTTP, CheckTarget: &preflight.Options{},
 		Logf: func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }})
 	var ee *domain.ExitError
 	if !errors.As(err, &ee) || ee.Code != domain.ExitUsage || !strings.Contains(err.Error(), "50 emails a day") {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/users"
 )
@@ -25,7 +25,6 @@ import (
 // pool is a mock served for one test, reached through idpclient.
 type pool struct {
 	t      *testing.T
-	srv    *mock.Server
 	client *idpclient.Client
 	target users.Target
 	dir    string
@@ -33,19 +32,9 @@ type pool struct {
 
 func newPool(t *testing.T, cfg *mock.Config, wrap func(http.Handler) http.Handler) *pool {
 	t.Helper()
-	srv, err := mock.New(cfg, mock.WithNoLimits(), mock.WithSeed(3), mock.WithSleep(func(context.Context, time.Duration) {}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = srv
-	if wrap != nil {
-		h = wrap(srv)
-	}
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
-	info := srv.Info(ts.URL)
-	return &pool{t: t, srv: srv, client: idpclient.New(idpclient.Config{Endpoint: ts.URL, Region: info.Region, HTTPClient: ts.Client()}),
-		target: users.Target{UserPoolID: info.UserPoolID, Endpoint: ts.URL, ClientID: info.ClientID}, dir: t.TempDir()}
+	m := mocktest.StartConfig(t, cfg, wrap)
+	return &pool{t: t, client: idpclient.New(idpclient.Config{Endpoint: m.URL, Region: m.Info.Region, HTTPClient: m.HTTP}),
+		target: users.Target{UserPoolID: m.Info.UserPoolID, Endpoint: m.URL, ClientID: m.Info.ClientID}, dir: t.TempDir()}
 }
 
 func (p *pool) opts(count int) users.CreateOptions {
@@ -55,24 +44,7 @@ func (p *pool) opts(count int) users.CreateOptions {
 }
 
 // usernames lists the pool's live users.
-func (p *pool) usernames() []string {
-	p.t.Helper()
-	var out []string
-	page := ""
-	for {
-		us, next, err := p.client.ListUsers(context.Background(), p.target.UserPoolID, "", page)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		for _, u := range us {
-			out = append(out, u.Username)
-		}
-		if next == "" {
-			return out
-		}
-		page = next
-	}
-}
+func (p *pool) usernames() []string { return mocktest.Usernames(p.t, p.client, p.target.UserPoolID) }
 
 func (p *pool) readUsers(path string) []domain.Credential {
 	p.t.Helper()
