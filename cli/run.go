@@ -126,7 +126,7 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	if o.seedSet {
 		copts.Seed = &o.seed
 	}
-	if copts.Endpoint, err = o.target.override(); err != nil {
+	if copts.Endpoint, err = o.target.override(ctx); err != nil {
 		return err
 	}
 	plan, err := sc.Compile(copts)

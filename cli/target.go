@@ -30,10 +30,10 @@ func addTargetFlags(fs *flag.FlagSet) *targetFlags {
 }
 
 // override is the endpoint the flags name, nil when none is given.
-func (t *targetFlags) override() (*scenarios.EndpointOverride, error) {
+func (t *targetFlags) override(ctx context.Context) (*scenarios.EndpointOverride, error) {
 	o := scenarios.EndpointOverride{URL: t.endpoint, Region: t.region, UserPoolID: t.poolID, ClientID: t.clientID, Users: t.users}
 	if t.manifest != "" {
-		m, err := users.LoadManifest(t.manifest)
+		m, err := users.LoadManifest(ctx, t.manifest)
 		if err != nil {
 			return nil, usagef("--manifest: %v", err)
 		}

@@ -198,7 +198,7 @@ func openManifestCommand(ctx context.Context, name, what string, args []string, 
 	if _, err := parseUsersFlags(fs, args); err != nil {
 		return nil, err
 	}
-	m, err := users.LoadManifest(*path)
+	m, err := users.LoadManifest(ctx, *path)
 	if err != nil {
 		return nil, usagef("--manifest: %v", err)
 	}

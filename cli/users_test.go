@@ -249,7 +249,7 @@ func TestEmailUsernamePoolRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	tr.cogload(ctx, domain.ExitOK, "users", "create", "--count", "60", "--endpoint", pool.url, "--user-pool-id", pool.poolID, "--client-id", pool.client,
 		"--out", usersCSV, "--manifest", manifest, "--rate", "500")
-	m, err := users.LoadManifest(manifest)
+	m, err := users.LoadManifest(context.Background(), manifest)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		return usagef("validate takes one scenario, got %d arguments", len(pos))
 	}
 	opts := cf.options()
-	if opts.Endpoint, err = target.override(); err != nil {
+	if opts.Endpoint, err = target.override(ctx); err != nil {
 		return err
 	}
 	plan, err := compileScenario(ctx, stdio, pos[0], opts)

@@ -206,7 +206,7 @@ func Create(ctx context.Context, o CreateOptions) (*CreateReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the pool's password policy and username attributes: %w", err)
 	}
-	m, err := openManifest(o, signInOf(pool))
+	m, err := openManifest(ctx, o, signInOf(pool))
 	if err != nil {
 		return nil, err
 	}
@@ -228,8 +228,8 @@ func Create(ctx context.Context, o CreateOptions) (*CreateReport, error) {
 
 // openManifest loads the manifest of an earlier run, which must be for
 // the same pool, or starts one.
-func openManifest(o CreateOptions, signIn string) (*Manifest, error) {
-	m, err := LoadManifest(o.Manifest)
+func openManifest(ctx context.Context, o CreateOptions, signIn string) (*Manifest, error) {
+	m, err := LoadManifest(ctx, o.Manifest)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return &Manifest{Version: ManifestVersion, Target: o.Target, Prefix: newPrefix(), SignIn: signIn,

@@ -2,14 +2,15 @@ package users
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/cogload/cogload/internal/atomicfile"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // ManifestVersion is the version of the manifest format this package
@@ -112,12 +113,12 @@ func (m *Manifest) Count(state string) int {
 	return n
 }
 
-// LoadManifest reads a manifest; a missing file is reported with
-// errors.Is(err, os.ErrNotExist).
-func LoadManifest(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+// LoadManifest reads a manifest (bounded, interruptible by ctx); a
+// missing file is reported with errors.Is(err, os.ErrNotExist).
+func LoadManifest(ctx context.Context, path string) (*Manifest, error) {
+	data, err := input.ReadFile(ctx, input.UsersManifest, path)
 	if err != nil {
-		return nil, fmt.Errorf("manifest: %w", err)
+		return nil, err
 	}
 	return ParseManifest(path, data)
 }

@@ -66,7 +66,7 @@ func (p *pool) readUsers(path string) []domain.Credential {
 
 func loadManifest(t *testing.T, path string) *users.Manifest {
 	t.Helper()
-	m, err := users.LoadManifest(path)
+	m, err := users.LoadManifest(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
