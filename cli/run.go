@@ -38,8 +38,9 @@ type runOpts struct {
 	interval  time.Duration
 	scenarioP string
 	target    *targetFlags
-	// noCheck skips the pre-flight check of a real endpoint's pool.
-	noCheck bool
+	// checkTarget forces the pre-flight check on a loopback endpoint;
+	// noCheck skips it on any.
+	checkTarget, noCheck bool
 }
 
 type stringList []string
@@ -74,7 +75,8 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	fs.StringVar(&o.format, "format", "text", "report printed at the end: text, markdown or json")
 	fs.DurationVar(&o.interval, "progress-every", 5*time.Second, "interval of progress lines when stderr is not a terminal")
 	o.target = addTargetFlags(fs)
-	fs.BoolVar(&o.noCheck, "no-check-target", false, "skip the pre-flight check of an endpoint's pool (DescribeUserPool, DescribeUserPoolClient) before sending")
+	fs.BoolVar(&o.checkTarget, "check-target", false, "check the endpoint's pool against the plan before sending even on loopback (a cogload mock standing in for a pool); a non-loopback endpoint is always checked")
+	fs.BoolVar(&o.noCheck, "no-check-target", false, "skip the pre-flight check of the endpoint's pool (DescribeUserPool, DescribeUserPoolClient) before sending")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -84,6 +86,9 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	if len(pos) > 1 {
 		return usagef("run takes one scenario, got %d: %s", len(pos), strings.Join(pos, " "))
+	}
+	if o.checkTarget && o.noCheck {
+		return usagef("--check-target and --no-check-target exclude each other")
 	}
 	if *shard != "" {
 		if o.shard, err = scenarios.ParseShard(*shard, stdio.Getenv); err != nil {

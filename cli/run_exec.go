@@ -29,7 +29,7 @@ func runPlan(ctx context.Context, stdio Stdio, o runOpts, plan *scenarios.Plan, 
 		return err
 	}
 	var check *preflight.Options
-	if !plan.Target.Mock && !o.noCheck {
+	if checksTarget(plan, o) {
 		if check, err = stdio.checkOptions(ctx, plan); err != nil {
 			return fmt.Errorf("%w; or skip the check with --no-check-target", err)
 		}
@@ -76,6 +76,13 @@ func runPlan(ctx context.Context, stdio Stdio, o runOpts, plan *scenarios.Plan, 
 		return &domain.ExitError{Code: st}
 	}
 	return nil
+}
+
+// checksTarget says whether the run checks its pool first: a real pool
+// always, unless told not to; a loopback endpoint (a local mock or proxy)
+// only when asked.
+func checksTarget(plan *scenarios.Plan, o runOpts) bool {
+	return !plan.Target.Mock && !o.noCheck && (o.checkTarget || !plan.Target.Loopback())
 }
 
 // present prints one run's report and appends it to a CI job summary.

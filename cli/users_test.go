@@ -19,6 +19,7 @@ import (
 	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/internal/mocktest"
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/users"
 )
 
@@ -189,7 +190,7 @@ func TestRealPoolRoundTrip(t *testing.T) {
 		}
 	}
 
-	runOut, runErr := tr.cogload(ctx, domain.ExitOK, "run", "release-gate", "--manifest", manifest, "--duration", "6s", "--out", results)
+	runOut, runErr := tr.cogload(ctx, domain.ExitOK, "run", "release-gate", "--manifest", manifest, "--duration", "6s", "--out", results, "--check-target")
 	for _, want := range []string{"token pool expired left out", "check: warning: trigger", "checks passed"} {
 		if !strings.Contains(runErr, want) {
 			t.Errorf("run's log lacks %q:\n%s", want, runErr)
@@ -293,7 +294,8 @@ func TestUsersAndCheckRefusals(t *testing.T) {
 		{"delete without a manifest", []string{"users", "delete", "--manifest", filepath.Join(dir, "none.json")}, domain.ExitUsage, "--manifest"},
 		{"check of the mock", []string{"validate", "smoke", "--check-target"}, domain.ExitUsage, "targets the embedded mock"},
 		{"check of a pool the plan cannot run on", append([]string{"validate", "release-gate", "--check-target"}, endpoint...), domain.ExitUsage, "allows 50 emails a day"},
-		{"run refused before sending", append([]string{"run", "release-gate", "--out", dir}, endpoint...), domain.ExitUsage, "the pool cannot run this plan"},
+		{"run refused before sending", append([]string{"run", "release-gate", "--out", dir, "--check-target"}, endpoint...), domain.ExitUsage, "the pool cannot run this plan"},
+		{"both check flags", []string{"run", "smoke", "--check-target", "--no-check-target"}, domain.ExitUsage, "exclude each other"},
 		{"a missing pool", []string{"validate", "smoke", "--check-target", "--endpoint", pool.url, "--user-pool-id", "us-east-1_Missing1", "--client-id", "c", "--users", usersCSV}, domain.ExitUsage, "does not exist"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -307,12 +309,49 @@ func TestUsersAndCheckRefusals(t *testing.T) {
 			}
 		})
 	}
-	// Skipping the check sends the plan (and the default email runs out,
-	// as the check said it would).
-	var out, errb bytes.Buffer
-	code := Main(context.Background(), append([]string{"run", "smoke", "--out", dir, "--duration", "1s", "--no-check-target", "--quiet"}, endpoint...), Stdio{Out: &out, Err: &errb, Env: testAWSEnv})
-	if code == domain.ExitUsage || strings.Contains(errb.String(), "check:") {
-		t.Errorf("--no-check-target: exit %d\n%s", code, errb.String())
+	// Skipping the check (and not asking for it on loopback) sends the
+	// plan (and the default email runs out, as the check said it would).
+	for _, flags := range [][]string{{"--no-check-target"}, nil} {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), append(append([]string{"run", "smoke", "--out", dir, "--duration", "1s"}, flags...), endpoint...), Stdio{Out: &out, Err: &errb, Env: testAWSEnv})
+		if code == domain.ExitUsage || strings.Contains(errb.String(), "check:") {
+			t.Errorf("run %v on loopback: exit %d\n%s", flags, code, errb.String())
+		}
+	}
+}
+
+// A real pool is checked unless told not to; a loopback one when asked.
+func TestChecksTarget(t *testing.T) {
+	users := filepath.Join(t.TempDir(), "u.csv")
+	if err := os.WriteFile(users, []byte("a,Pw-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(url string) *scenarios.Plan {
+		s, _ := scenarios.Builtin("smoke")
+		p, err := s.Compile(scenarios.CompileOptions{Endpoint: &scenarios.EndpointOverride{URL: url, UserPoolID: "eu-west-1_a", ClientID: "c", Users: users}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	real, local := plan("https://cognito-idp.eu-west-1.amazonaws.com"), plan("http://127.0.0.1:9229")
+	mockPlan, _ := scenarios.Builtin("smoke")
+	mp, _ := mockPlan.Compile(scenarios.CompileOptions{})
+	for _, tc := range []struct {
+		name string
+		plan *scenarios.Plan
+		o    runOpts
+		want bool
+	}{
+		{"real", real, runOpts{}, true},
+		{"real, skipped", real, runOpts{noCheck: true}, false},
+		{"loopback", local, runOpts{}, false},
+		{"loopback, asked", local, runOpts{checkTarget: true}, true},
+		{"embedded mock, asked", mp, runOpts{checkTarget: true}, false},
+	} {
+		if got := checksTarget(tc.plan, tc.o); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
