@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/internal/mocktest"
@@ -44,6 +45,10 @@ func serveRealPool(t *testing.T, mutate func(*mock.Config)) *realPool {
 	// round trip rather than the dice; short latencies keep it quick.
 	cfg.Delivery.Email.FailureRate, cfg.Delivery.SMS.FailureRate = 0, 0
 	cfg.Latency = mock.LatencyConfig{P50: 5 * time.Millisecond, P99: 20 * time.Millisecond}
+	// The admin categories raised as if by AWS support, so 1,000 users are
+	// made and removed in seconds; a real pool runs at the default --rate.
+	cfg.Quotas.Categories = map[string]float64{cognito.CategoryUserCreation: 5000, cognito.CategoryUserAccountRecovery: 5000,
+		cognito.CategoryUserUpdate: 5000, cognito.CategoryUserAuthentication: 5000, cognito.CategoryUserList: 1000}
 	if mutate != nil {
 		mutate(cfg)
 	}

@@ -235,13 +235,16 @@ func users(plan *scenarios.Plan, files map[string]UsersFile, add adder) {
 	if total == 0 {
 		return
 	}
-	codes := plan.ExpectedCodes("")
+	// Every request with a valid token counts against the user's code
+	// limit, whatever its attribute (limit.codes-counting in
+	// docs/fidelity.md).
+	codes := plan.CodeLimitRequests()
 	hours := math.Max(plan.TotalDuration().Hours(), 1)
 	limit := float64(plan.Quota.CodesPerUserHour)
 	perUser := codes / float64(total) / hours
 	if limit > 0 && perUser > limit {
 		want := int(math.Ceil(codes / (limit * hours)))
-		add(Warning, "users", "about %s code requests over %d users is %.1f per user per hour, over the limit of %d: LimitExceededException expected for about %s of them. Create at least %d users (cogload users create --count %d)",
+		add(Warning, "users", "about %s requests counting against the per-user code limit over %d users is %.1f per user per hour, over the limit of %d: LimitExceededException expected for about %s of them. Create at least %d users (cogload users create --count %d)",
 			textfmt.Round(codes), total, perUser, plan.Quota.CodesPerUserHour, textfmt.Share((perUser-limit)/perUser), want, want)
 	}
 }

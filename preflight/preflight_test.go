@@ -166,7 +166,7 @@ func TestMismatches(t *testing.T) {
 			p.UsernameAttributes = []string{"email"}
 		}, preflight.OK, "pool", "users sign in with email"},
 		{"above the category quota", "throttle-probe", many, nil,
-			preflight.Warning, "quota", "above the account's 30 req/s category quota"},
+			preflight.Warning, "quota", "above the account's 50 req/s category quota"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pool, cl := goodPool()

@@ -33,6 +33,11 @@ func (p Pacing) withDefaults() Pacing {
 	if p.Concurrency <= 0 {
 		p.Concurrency = 4
 	}
+	if p.Backoff == (idpclient.Backoff{}) {
+		// Other applications of the account share the quotas: wait up
+		// to about a minute for them before giving up on a user.
+		p.Backoff = idpclient.Backoff{Attempts: 8, Base: 500 * time.Millisecond}
+	}
 	return p
 }
 

@@ -68,13 +68,18 @@ func (m *Mock) User(t testing.TB) domain.Credential {
 }
 
 // Usernames lists every user of a pool through the API, page by page, as
-// a client sees them.
+// a client sees them, riding out the UserList quota.
 func Usernames(t testing.TB, c *idpclient.Client, poolID string) []string {
 	t.Helper()
 	var out []string
 	page := ""
 	for {
-		us, next, err := c.ListUsers(context.Background(), poolID, "", page)
+		var us []idpclient.User
+		var next string
+		err := idpclient.Backoff{}.Do(context.Background(), func(ctx context.Context) (err error) {
+			us, next, err = c.ListUsers(ctx, poolID, "", page)
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
