@@ -62,12 +62,10 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	p.next = slot.Add(p.interval)
 	p.mu.Unlock()
-	t := time.NewTimer(time.Until(slot))
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-time.After(time.Until(slot)):
 		return nil
 	}
 }
