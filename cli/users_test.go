@@ -236,7 +236,10 @@ func TestInterruptedCreateThenDelete(t *testing.T) {
 		t.Fatalf("%d users made before the interrupt", added)
 	}
 	tr := newTranscript(t)
-	tr.cogload(context.Background(), domain.ExitOK, "users", "delete", "--manifest", manifest, "--rate", "500")
+	deleted, _ := tr.cogload(context.Background(), domain.ExitOK, "users", "delete", "--manifest", manifest, "--rate", "500")
+	if !strings.Contains(deleted, "0 already gone") {
+		t.Errorf("the manifest named users that were never created:\n%s", deleted)
+	}
 	if after := pool.usernames(); !slices.Equal(after, before) {
 		t.Errorf("%d users left, %d before", len(after), len(before))
 	}

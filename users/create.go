@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -258,6 +259,18 @@ func newPrefix() string {
 	return "cogload-" + hex.EncodeToString(b) + "-"
 }
 
+// nextNumber is the number of the next user: one past the highest of the
+// manifest's labels (entries left out leave gaps, never a label twice).
+func (m *Manifest) nextNumber() int {
+	next := max(m.Next, 1)
+	for _, e := range m.Users {
+		if n, err := strconv.Atoi(strings.TrimPrefix(e.Label, m.Prefix)); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	return next
+}
+
 // entry builds the manifest entry of user number n (from 1).
 func (m *Manifest) entry(n int) Entry {
 	label := fmt.Sprintf("%s%05d", m.Prefix, n)
@@ -292,7 +305,10 @@ type createRun struct {
 	created   int
 	done      int
 	firstErr  error
-	taken     map[int]bool // entries naming someone else's user
+	// started are the entries whose calls began; drop are entries to
+	// leave out of the manifest: those naming someone else's user, and,
+	// when the run stops, fresh ones never started (no user exists).
+	started, drop map[int]bool
 }
 
 func (c *createRun) run(ctx context.Context) error {
@@ -310,7 +326,8 @@ func (c *createRun) run(ctx context.Context) error {
 	fresh := max(0, c.opts.Count-live)
 	total := len(todo) + fresh
 	batch := min(max(int(c.pacing.Rate*5), 10), 500)
-	next := 1 + len(c.m.Users)
+	next := c.m.nextNumber()
+	c.started, c.drop = map[int]bool{}, map[int]bool{}
 	for len(todo) > 0 || fresh > 0 {
 		var work []int
 		for len(work) < batch && len(todo) > 0 {
@@ -322,6 +339,7 @@ func (c *createRun) run(ctx context.Context) error {
 			next++
 			fresh--
 		}
+		c.m.Next = next
 		// The intent is on disk before any call, so whatever happens next
 		// Delete can find these users.
 		if err := c.m.Save(c.opts.Manifest); err != nil {
@@ -330,6 +348,13 @@ func (c *createRun) run(ctx context.Context) error {
 		c.pacing.run(ctx, len(work), func(ctx context.Context, k int) bool {
 			return c.one(ctx, work[k], adopt[work[k]], total)
 		})
+		if c.firstErr != nil || ctx.Err() != nil {
+			for _, i := range work {
+				if !adopt[i] && !c.started[i] {
+					c.drop[i] = true
+				}
+			}
+		}
 		if err := c.save(); err != nil {
 			return err
 		}
@@ -345,7 +370,10 @@ func (c *createRun) run(ctx context.Context) error {
 
 // one creates entry i and records the outcome; false stops the run.
 func (c *createRun) one(ctx context.Context, i int, adopt bool, total int) bool {
+	c.mu.Lock()
+	c.started[i] = true
 	e := c.m.Users[i]
+	c.mu.Unlock()
 	cred, username, err := c.cr.create(ctx, Spec{Login: e.Login, Email: e.Email, Phone: e.Phone}, adopt)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -354,11 +382,8 @@ func (c *createRun) one(ctx context.Context, i int, adopt bool, total int) bool 
 	}
 	switch {
 	case errors.Is(err, errTaken):
-		if c.taken == nil {
-			c.taken = map[int]bool{}
-		}
-		c.taken[i] = true
-		c.fail(fmt.Errorf("%w; the pool already has a user %s: delete it or start a new manifest", err, e.Login))
+		c.drop[i] = true
+		c.fail(fmt.Errorf("%w; the pool already has a user %s, left alone: run the same command again to continue past it", err, e.Login))
 		return false
 	case err != nil && ctx.Err() != nil:
 		return false // the interrupt is reported once, by run
@@ -385,14 +410,14 @@ func (c *createRun) fail(err error) {
 // save writes the users file, then the manifest: a user is ready in the
 // manifest only once their password is on disk.
 func (c *createRun) save() error {
-	if len(c.taken) > 0 {
+	if len(c.drop) > 0 {
 		kept := c.m.Users[:0]
 		for i, e := range c.m.Users {
-			if !c.taken[i] {
+			if !c.drop[i] {
 				kept = append(kept, e)
 			}
 		}
-		c.m.Users, c.taken = kept, nil
+		c.m.Users, c.drop = kept, map[int]bool{}
 	}
 	err := atomicfile.Write(c.opts.Users, 0o600, func(w io.Writer) error {
 		cw := csv.NewWriter(w)

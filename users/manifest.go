@@ -73,9 +73,12 @@ type Manifest struct {
 	Phone       string `json:"phone,omitempty"`
 	// UsersFile is where the passwords went (an absolute path), so a run
 	// can be pointed at the manifest alone.
-	UsersFile string    `json:"usersFile,omitempty"`
-	Created   time.Time `json:"created"`
-	Users     []Entry   `json:"users"`
+	UsersFile string `json:"usersFile,omitempty"`
+	// Next is the number of the next user, so a number is never used
+	// twice, not even one left out of the manifest.
+	Next    int       `json:"next,omitempty"`
+	Created time.Time `json:"created"`
+	Users   []Entry   `json:"users"`
 }
 
 // Entry is one user of a manifest.

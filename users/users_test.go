@@ -210,15 +210,23 @@ func TestInterruptedCreateResumesAndDeletes(t *testing.T) {
 	if ready := m.Count(users.StateReady); ready < 13 || ready != len(creds) {
 		t.Fatalf("%d ready in the manifest, %d in the users file", ready, len(creds))
 	}
-	// Every user that exists is in the manifest.
+	// The manifest holds exactly the users that exist: calls under way
+	// finished, entries never started were left out.
 	inManifest := map[string]bool{}
 	for _, e := range m.Users {
 		inManifest[e.Login] = true
 	}
+	added := 0
 	for _, u := range p.usernames() {
-		if !slices.Contains(before, u) && !inManifest[u] {
-			t.Fatalf("user %s exists but is not in the manifest", u)
+		if !slices.Contains(before, u) {
+			added++
+			if !inManifest[u] {
+				t.Fatalf("user %s exists but is not in the manifest", u)
+			}
 		}
+	}
+	if added != len(m.Users) {
+		t.Fatalf("%d users exist, the manifest holds %d", added, len(m.Users))
 	}
 
 	o.Progress = nil
@@ -359,6 +367,15 @@ func TestCreateNeverAdoptsAStranger(t *testing.T) {
 	m = loadManifest(t, o.Manifest)
 	if len(m.Users) != 1 {
 		t.Fatalf("the stranger was recorded: %+v", m.Users)
+	}
+	// Running again continues past the stranger's name.
+	o.Known = p.readUsers(o.Users)
+	if _, err := users.Create(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	m = loadManifest(t, o.Manifest)
+	if len(m.Users) != 2 || m.Users[1].Label != m.Prefix+"00003" {
+		t.Fatalf("after continuing: %+v", m.Users)
 	}
 	if _, err := users.Delete(context.Background(), users.DeleteOptions{Client: p.client, Manifest: m, Path: o.Manifest, Pacing: o.Pacing}); err != nil {
 		t.Fatal(err)
