@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	register("users", "create, list and delete the test users of a real user pool (create, list, delete)", runUsers)
+	register("users", "create, list and delete the test users of a real user pool", runUsers)
 }
 
 const usersUsage = `Usage: cogload users create|list|delete [flags]
@@ -92,7 +92,10 @@ func usersCreate(ctx context.Context, args []string, stdio Stdio) error {
 	if err := stdio.checkOutputs(map[string]string{"--out": *out, "--manifest": *manifest}); err != nil {
 		return err
 	}
-	target := users.Target{UserPoolID: *poolID, Region: *region, Endpoint: *endpoint, ClientID: *clientID}
+	target, err := createTarget(*poolID, *region, *endpoint, *clientID)
+	if err != nil {
+		return err
+	}
 	c, err := stdio.adminClient(ctx, target)
 	if err != nil {
 		return err
@@ -233,6 +236,18 @@ func (s Stdio) adminClient(ctx context.Context, t users.Target) (*idpclient.Clie
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return idpclient.New(idpclient.Config{Endpoint: t.Endpoint, Region: region, HTTPClient: s.HTTPClient, Credentials: cfg.Credentials}), nil
+}
+
+// createTarget is the pool users are created in, as the manifest records
+// it: without --endpoint, the region is the flag's or the one the pool id
+// names, so later commands find the pool from the manifest alone.
+func createTarget(poolID, region, endpoint, clientID string) (users.Target, error) {
+	if region == "" && endpoint == "" {
+		if region = idpclient.RegionOf(poolID); region == "" {
+			return users.Target{}, usagef("users create: --user-pool-id %q names no region: give --region or --endpoint", poolID)
+		}
+	}
+	return users.Target{UserPoolID: poolID, Region: region, Endpoint: endpoint, ClientID: clientID}, nil
 }
 
 // usersErr gives an interrupt its exit code; what was done is on disk.

@@ -383,3 +383,16 @@ func TestUsersProgress(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateTarget(t *testing.T) {
+	tg, err := createTarget("eu-west-1_AbC123", "", "", "c1")
+	if err != nil || tg.Region != "eu-west-1" || tg.Endpoint != "" || tg.ClientID != "c1" {
+		t.Errorf("from the pool id: %+v %v", tg, err)
+	}
+	if tg, err := createTarget("eu-west-1_AbC123", "", "http://127.0.0.1:9229", ""); err != nil || tg.Region != "" || tg.Endpoint == "" {
+		t.Errorf("with an endpoint: %+v %v", tg, err)
+	}
+	if _, err := createTarget("nounderscore", "", "", ""); err == nil || !strings.Contains(err.Error(), "--region") {
+		t.Errorf("no region: %v", err)
+	}
+}
