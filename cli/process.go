@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cogload/cogload/internal/atomicfile"
 	"github.com/cogload/cogload/internal/awsenv"
 	"golang.org/x/term"
 )
@@ -103,25 +104,7 @@ type OSFiles struct{}
 
 // WriteFile implements Files.
 func (OSFiles) WriteFile(path string, write func(io.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.partial")
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-	}
-	return err
+	return atomicfile.Write(path, 0o644, write)
 }
 
 // AppendFile implements Files.

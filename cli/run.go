@@ -37,6 +37,10 @@ type runOpts struct {
 	format    string
 	interval  time.Duration
 	scenarioP string
+	target    *targetFlags
+	// checkTarget forces the pre-flight check on a loopback endpoint;
+	// noCheck skips it on any.
+	checkTarget, noCheck bool
 }
 
 type stringList []string
@@ -70,6 +74,9 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	fs.BoolVar(&o.ackPeak, "accept-peak-rate", false, "allow a peak rate above the scenario's maxRate against a non-loopback endpoint")
 	fs.StringVar(&o.format, "format", "text", "report printed at the end: text, markdown or json")
 	fs.DurationVar(&o.interval, "progress-every", 5*time.Second, "interval of progress lines when stderr is not a terminal")
+	o.target = addTargetFlags(fs)
+	fs.BoolVar(&o.checkTarget, "check-target", false, "check the endpoint's pool against the plan before sending even on loopback (a cogload mock standing in for a pool); a non-loopback endpoint is always checked")
+	fs.BoolVar(&o.noCheck, "no-check-target", false, "skip the pre-flight check of the endpoint's pool (DescribeUserPool, DescribeUserPoolClient) before sending")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -79,6 +86,9 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	if len(pos) > 1 {
 		return usagef("run takes one scenario, got %d: %s", len(pos), strings.Join(pos, " "))
+	}
+	if o.checkTarget && o.noCheck {
+		return usagef("--check-target and --no-check-target exclude each other")
 	}
 	if *shard != "" {
 		if o.shard, err = scenarios.ParseShard(*shard, stdio.Getenv); err != nil {
@@ -121,9 +131,19 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	if o.seedSet {
 		copts.Seed = &o.seed
 	}
+	if copts.Endpoint, err = o.target.override(ctx); err != nil {
+		return err
+	}
 	plan, err := sc.Compile(copts)
 	if err != nil {
 		return usageErr(err)
+	}
+	if copts.Endpoint != nil && !o.quiet {
+		// Sent somewhere else than written: say what that changed (pools
+		// left out) before anything is sent.
+		for _, w := range plan.Warnings {
+			fmt.Fprintf(stdio.Err, "cogload: warning: %s\n", w)
+		}
 	}
 	if checkOnly(ctx) {
 		_, err := run.Prepare(plan, run.Options{Shard: o.shard, AcceptPeakRate: o.ackPeak})

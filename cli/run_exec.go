@@ -9,6 +9,7 @@ import (
 
 	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/scenarios"
@@ -27,9 +28,15 @@ func runPlan(ctx context.Context, stdio Stdio, o runOpts, plan *scenarios.Plan, 
 	if err != nil {
 		return err
 	}
+	var check *preflight.Options
+	if checksTarget(plan, o) {
+		if check, err = stdio.checkOptions(ctx, plan); err != nil {
+			return fmt.Errorf("%w; or skip the check with --no-check-target", err)
+		}
+	}
 	var presentErr error
 	results, err := run.Run(ctx, plan, run.Options{
-		Out: out, Dir: dir, Shard: o.shard, StartAt: o.startAt, AcceptPeakRate: o.ackPeak, ToolVersion: ToolVersion(),
+		Out: out, Dir: dir, Shard: o.shard, StartAt: o.startAt, AcceptPeakRate: o.ackPeak, ToolVersion: ToolVersion(), CheckTarget: check,
 		Getenv: stdio.Getenv, Logf: logf, HTTPClient: stdio.HTTPClient, Now: stdio.Now,
 		Progress: prog.update,
 		Finished: func(r run.Result) {
@@ -69,6 +76,13 @@ func runPlan(ctx context.Context, stdio Stdio, o runOpts, plan *scenarios.Plan, 
 		return &domain.ExitError{Code: st}
 	}
 	return nil
+}
+
+// checksTarget says whether the run checks its pool first: a real pool
+// always, unless told not to; a loopback endpoint (a local mock or proxy)
+// only when asked.
+func checksTarget(plan *scenarios.Plan, o runOpts) bool {
+	return !plan.Target.Mock && !o.noCheck && (o.checkTarget || !plan.Target.Loopback())
 }
 
 // present prints one run's report and appends it to a CI job summary.

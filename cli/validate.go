@@ -10,6 +10,7 @@ import (
 
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/scenarios"
@@ -83,8 +84,10 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("validate", stdio.Err)
 	asJSON := fs.Bool("json", false, "print the plan as JSON (no tokens or secrets)")
 	cf := addValidateOverrides(fs)
+	target := addTargetFlags(fs)
+	checkTarget := fs.Bool("check-target", false, "also read the endpoint's pool and app client (DescribeUserPool, DescribeUserPoolClient; default AWS credentials) and the users files, and check them against the plan; exit 2 when the pool cannot run it")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: cogload validate [flags] SCENARIO\n\nSCENARIO is a file or a built-in: %s.\nPrints the plan without sending anything; exit 2 when the scenario, or a pool configuration file it names, is invalid.\n\nFlags:\n",
+		fmt.Fprintf(fs.Output(), "Usage: cogload validate [flags] SCENARIO\n\nSCENARIO is a file or a built-in: %s.\nPrints the plan without sending anything; exit 2 when the scenario, or a pool configuration file it names, is invalid\n(or, with --check-target, when the pool cannot run it).\n\nFlags:\n",
 			strings.Join(scenarios.BuiltinNames(), ", "))
 		fs.PrintDefaults()
 	}
@@ -96,20 +99,56 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		fs.Usage()
 		return usagef("validate takes one scenario, got %d arguments", len(pos))
 	}
-	plan, err := compileScenario(ctx, stdio, pos[0], cf.options())
+	opts := cf.options()
+	if opts.Endpoint, err = target.override(ctx); err != nil {
+		return err
+	}
+	plan, err := compileScenario(ctx, stdio, pos[0], opts)
 	if err != nil {
 		return err
+	}
+	var check *preflight.Report
+	if *checkTarget {
+		if plan.Target.Mock {
+			return usagef("--check-target: the plan targets the embedded mock; name an endpoint in the scenario or with --endpoint or --region (and --user-pool-id, --client-id, --users, or --manifest)")
+		}
+		o, err := stdio.checkOptions(ctx, plan)
+		if err != nil {
+			return err
+		}
+		o.Dir = scenarioDir(plan.SourcePath)
+		rep, err := preflight.Check(ctx, plan, *o)
+		if err != nil {
+			return err
+		}
+		check = &rep
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdio.Out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(plan); err != nil {
+		var v any = plan
+		if check != nil {
+			v = struct {
+				Plan  *scenarios.Plan   `json:"plan"`
+				Check *preflight.Report `json:"check"`
+			}{plan, check}
+		}
+		if err := enc.Encode(v); err != nil {
 			return fmt.Errorf("validate: encode plan: %w", err)
 		}
-		return nil
+	} else {
+		if err := render.Plan(stdio.Out, plan); err != nil {
+			return fmt.Errorf("validate: %w", err)
+		}
+		if check != nil {
+			fmt.Fprintln(stdio.Out)
+			if err := check.Write(stdio.Out); err != nil {
+				return fmt.Errorf("validate: %w", err)
+			}
+		}
 	}
-	if err := render.Plan(stdio.Out, plan); err != nil {
-		return fmt.Errorf("validate: %w", err)
+	if check != nil {
+		return check.Err()
 	}
 	return nil
 }

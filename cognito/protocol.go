@@ -46,6 +46,12 @@ const (
 	OpAdminGetUser              = "AdminGetUser"
 	OpAdminUserGlobalSignOut    = "AdminUserGlobalSignOut"
 	OpAdminUpdateUserAttributes = "AdminUpdateUserAttributes"
+
+	// Read-only administrative operations: the pre-flight check of a pool
+	// and the listing of the users cogload created.
+	OpDescribeUserPool       = "DescribeUserPool"
+	OpDescribeUserPoolClient = "DescribeUserPoolClient"
+	OpListUsers              = "ListUsers"
 )
 
 // Target returns the X-Amz-Target header value for an operation.

@@ -53,9 +53,9 @@ var operationCategory = map[string]string{
 	OpAdminDeleteUser:                  CategoryUserUpdate,
 	OpAdminUserGlobalSignOut:           CategoryUserUpdate,
 	OpAdminUpdateUserAttributes:        CategoryUserUpdate,
-	"DescribeUserPool":                 CategoryUserPoolRead,
-	"DescribeUserPoolClient":           CategoryUserPoolClientRead,
-	"ListUsers":                        CategoryUserList,
+	OpDescribeUserPool:                 CategoryUserPoolRead,
+	OpDescribeUserPoolClient:           CategoryUserPoolClientRead,
+	OpListUsers:                        CategoryUserList,
 }
 
 // CategoryOf returns the quota category of an operation, "" for one the

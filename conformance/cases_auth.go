@@ -8,6 +8,7 @@ import (
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/internal/jws"
+	"github.com/cogload/cogload/users"
 )
 
 func notAuthorized(msg string) Expect {
@@ -270,12 +271,12 @@ func (h *harness) temporaryPool(ctx context.Context) (*poolClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create its app client: %w", err)
 	}
-	u := domain.Credential{Username: "conform-other", Password: newPassword(), Email: "conform.other@example.com"}
-	if err := h.admin.AdminCreateUser(ctx, poolID, u.Username, newPassword(), idpclient.Attribute{Name: cognito.AttributeEmail, Value: u.Email}); err != nil {
+	// The pool was just created without a password policy: it has the
+	// service's default one.
+	u, _, err := users.CreateOne(ctx, h.admin, poolID, idpclient.DefaultPasswordPolicy,
+		users.Spec{Login: "conform-other", Email: "conform.other@example.com"}, prepare)
+	if err != nil {
 		return nil, fmt.Errorf("create its user: %w", err)
-	}
-	if err := h.admin.AdminSetUserPassword(ctx, poolID, u.Username, u.Password); err != nil {
-		return nil, fmt.Errorf("set its user's password: %w", err)
 	}
 	return newPoolClient(h.main.endpoint, h.main.region, Pool{UserPoolID: poolID, ClientID: clientID, Users: []domain.Credential{u}}, h.hc), nil
 }

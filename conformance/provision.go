@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
+	"github.com/cogload/cogload/users"
 )
 
 // ProvisionOptions say where and how to create a temporary pool.
@@ -133,26 +133,18 @@ func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
 }
 
 func (p *Provisioned) createUser(ctx context.Context, name, email, phone string) (domain.Credential, error) {
-	var attrs []idpclient.Attribute
-	if email != "" {
-		attrs = append(attrs, idpclient.Attribute{Name: cognito.AttributeEmail, Value: email})
+	// The pool was just created without a password policy: it has the
+	// service's default one.
+	cred, username, err := users.CreateOne(ctx, p.client, p.poolID, idpclient.DefaultPasswordPolicy,
+		users.Spec{Login: name, Email: email, Phone: phone}, prepare)
+	if username != "" {
+		p.Created = append(p.Created, Resource{"user", username})
+		p.logf("created user %s", username)
 	}
-	if phone != "" {
-		attrs = append(attrs, idpclient.Attribute{Name: cognito.AttributePhoneNumber, Value: phone})
-	}
-	temporary := newPassword()
-	if err := prepare.Do(ctx, func(ctx context.Context) error {
-		return p.client.AdminCreateUser(ctx, p.poolID, name, temporary, attrs...)
-	}); err != nil {
+	if err != nil {
 		return domain.Credential{}, fmt.Errorf("provision: create user %s: %w", name, err)
 	}
-	p.Created = append(p.Created, Resource{"user", name})
-	p.logf("created user %s", name)
-	pw := newPassword()
-	if err := prepare.Do(ctx, func(ctx context.Context) error { return p.client.AdminSetUserPassword(ctx, p.poolID, name, pw) }); err != nil {
-		return domain.Credential{}, fmt.Errorf("provision: set the password of %s: %w", name, err)
-	}
-	return domain.Credential{Username: name, Password: pw, Email: email, PhoneNumber: phone}, nil
+	return cred, nil
 }
 
 // Cleanup removes what Provision created, newest first, and keeps going
@@ -190,7 +182,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-// newPassword meets Cognito's default policy (8+ characters with upper,
-// lower, digit and symbol) and is never printed.
-func newPassword() string { return "Cg1!" + randomHex(12) + "xZ" }

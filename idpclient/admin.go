@@ -65,10 +65,12 @@ func (c *Client) DeleteUserPoolClient(ctx context.Context, poolID, clientID stri
 }
 
 // AdminCreateUser creates a user with attrs without sending an invitation
-// (MessageAction SUPPRESS). The user is in FORCE_CHANGE_PASSWORD with
-// temporaryPassword (empty: one the service makes up) until
-// AdminSetUserPassword sets a permanent one.
-func (c *Client) AdminCreateUser(ctx context.Context, poolID, username, temporaryPassword string, attrs ...Attribute) error {
+// (MessageAction SUPPRESS) and returns the username the service gave
+// them: username itself, or a generated one in pools where users sign in
+// with an email address or phone number (username is then that address).
+// The user is in FORCE_CHANGE_PASSWORD with temporaryPassword (empty: one
+// the service makes up) until AdminSetUserPassword sets a permanent one.
+func (c *Client) AdminCreateUser(ctx context.Context, poolID, username, temporaryPassword string, attrs ...Attribute) (string, error) {
 	in := &cip.AdminCreateUserInput{
 		UserPoolId: aws.String(poolID), Username: aws.String(username), UserAttributes: attributeTypes(attrs),
 		MessageAction: types.MessageActionTypeSuppress,
@@ -76,8 +78,14 @@ func (c *Client) AdminCreateUser(ctx context.Context, poolID, username, temporar
 	if temporaryPassword != "" {
 		in.TemporaryPassword = aws.String(temporaryPassword)
 	}
-	_, err := call(ctx, c.sdk.AdminCreateUser, in, cognito.OpAdminCreateUser, username, temporaryPassword)
-	return err
+	out, err := call(ctx, c.sdk.AdminCreateUser, in, cognito.OpAdminCreateUser, username, temporaryPassword)
+	if err != nil {
+		return "", err
+	}
+	if out.User == nil || aws.ToString(out.User.Username) == "" {
+		return username, nil
+	}
+	return *out.User.Username, nil
 }
 
 // AdminSetUserPassword sets a permanent password, which confirms a user

@@ -19,7 +19,9 @@
 package idpclient
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -72,12 +74,39 @@ func New(cfg Config) *Client {
 	if cfg.Endpoint != "" {
 		opts.BaseEndpoint = aws.String(cfg.Endpoint)
 	}
+	var hc HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	if cfg.HTTPClient != nil {
-		opts.HTTPClient = cfg.HTTPClient
-	} else {
-		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		hc = cfg.HTTPClient
 	}
+	opts.HTTPClient = inMemoryBodies{hc}
 	return &Client{sdk: cip.New(opts)}
+}
+
+// inMemoryBodies hands each request to next with its body read into
+// memory (the bodies are small JSON documents). The SDK's own body type
+// makes net/http send the headers first and copy the body straight to
+// the connection, and the SDK closes it as soon as the response's headers
+// arrive: net/http's last read of the body then fails and it closes the
+// connection under the response being read ("use of closed network
+// connection", aws/aws-sdk-go-v2#1825). An in-memory body is written
+// whole before the request is flushed, and can be sent again should the
+// connection turn out to be dead before anything was written.
+type inMemoryBodies struct{ next HTTPClient }
+
+func (c inMemoryBodies) Do(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return c.next.Do(req)
+	}
+	b, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	r.ContentLength = int64(len(b))
+	return c.next.Do(r)
 }
 
 // sdkCall is the shape of every operation method of the SDK client.

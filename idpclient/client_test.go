@@ -199,8 +199,8 @@ func TestAdminLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := domain.Credential{Username: "carol", Password: "Perm-4567-sEcReT!", Email: "carol@example.com"}
-	if err := c.AdminCreateUser(ctx, poolID, u.Username, "Temp-1234-sEcReT!", idpclient.Attribute{Name: "email", Value: u.Email}); err != nil {
-		t.Fatal(err)
+	if name, err := c.AdminCreateUser(ctx, poolID, u.Username, "Temp-1234-sEcReT!", idpclient.Attribute{Name: "email", Value: u.Email}); err != nil || name != u.Username {
+		t.Fatalf("AdminCreateUser = %q, %v; want %q", name, err, u.Username)
 	}
 	_, err = c.Login(ctx, clientID, domain.Credential{Username: u.Username, Password: "Temp-1234-sEcReT!"})
 	if !errors.Is(err, idpclient.ErrNoTokens) || !strings.Contains(err.Error(), "NEW_PASSWORD_REQUIRED") {
@@ -319,7 +319,8 @@ func TestNoSecretInErrorsOrPrintedValues(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.GetUser(ctx, token)
 	errs = append(errs, err)
-	errs = append(errs, c.AdminCreateUser(ctx, "pool", "dave", password), c.AdminSetUserPassword(ctx, "pool", "dave", password))
+	_, err = c.AdminCreateUser(ctx, "pool", "dave", password)
+	errs = append(errs, err, c.AdminSetUserPassword(ctx, "pool", "dave", password))
 
 	tk := idpclient.Tokens{Access: token, ID: token, Refresh: opaque, ExpiresIn: time.Hour}
 	for i, err := range errs {

@@ -129,10 +129,13 @@ func (c *Client) VerifyUserAttribute(ctx context.Context, accessToken, attribute
 	return err
 }
 
-// User is a user as the service describes them.
+// User is a user as the service describes them. Status (CONFIRMED,
+// FORCE_CHANGE_PASSWORD, ...) and Enabled come from the admin calls only.
 type User struct {
 	Username   string
 	Attributes []Attribute
+	Status     string
+	Enabled    bool
 }
 
 // Attribute is one user attribute (email, phone_number, email_verified,

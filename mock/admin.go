@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"strings"
 	"time"
 
 	"github.com/cogload/cogload/cognito"
@@ -60,7 +61,14 @@ func (s *Server) adminUser(c *call, in any, base *adminUserInput) (*pool, *user,
 
 func (s *Server) createUserPool(c *call) string {
 	var in struct {
-		PoolName           *string `json:"PoolName"`
+		PoolName           *string  `json:"PoolName"`
+		UsernameAttributes []string `json:"UsernameAttributes"`
+		Policies           *struct {
+			PasswordPolicy *struct {
+				MinimumLength                                                      *int
+				RequireUppercase, RequireLowercase, RequireNumbers, RequireSymbols *bool
+			}
+		} `json:"Policies"`
 		EmailConfiguration *struct {
 			EmailSendingAccount string `json:"EmailSendingAccount"`
 		} `json:"EmailConfiguration"`
@@ -73,9 +81,17 @@ func (s *Server) createUserPool(c *call) string {
 		vp.Null("poolName")
 		return s.fail(c, vp.Err())
 	}
-	cfg := &Config{Name: *in.PoolName, Region: s.cfg.Region}
+	cfg := &Config{Name: *in.PoolName, Region: s.cfg.Region, UsernameAttributes: in.UsernameAttributes}
 	if in.EmailConfiguration != nil && in.EmailConfiguration.EmailSendingAccount == SendingDeveloper {
 		cfg.Delivery.Email.SendingAccount = SendingDeveloper
+	}
+	if in.Policies != nil && in.Policies.PasswordPolicy != nil {
+		pp := in.Policies.PasswordPolicy
+		cfg.PasswordPolicy = PasswordPolicyConfig{MinimumLength: pp.MinimumLength, RequireUppercase: pp.RequireUppercase,
+			RequireLowercase: pp.RequireLowercase, RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols}
+	}
+	if ps := cfg.validatePool(); len(ps) > 0 {
+		return s.fail(c, cognito.NewError(cognito.ErrInvalidParameter, strings.TrimPrefix(yamlPath(ps[0].path...), "$.")+": "+ps[0].msg))
 	}
 	d := cfg.withDefaults()
 	d.Clients = nil
@@ -83,21 +99,23 @@ func (s *Server) createUserPool(c *call) string {
 	if err != nil {
 		return s.fail(c, cognito.NewError(cognito.ErrInternalError, ""))
 	}
-	now := epoch(c.now)
-	return s.ok(c, map[string]any{"UserPool": map[string]any{
-		"Id": p.id, "Name": p.name, "Arn": "arn:aws:cognito-idp:" + p.region + ":000000000000:userpool/" + p.id,
-		"CreationDate": now, "LastModifiedDate": now, "MfaConfiguration": "OFF", "EstimatedNumberOfUsers": 0,
-	}})
+	return s.ok(c, map[string]any{"UserPool": poolView(p)})
 }
 
-func (s *Server) deleteUserPool(c *call) string {
+// requestPool resolves the pool of a request whose only member is
+// UserPoolId.
+func (s *Server) requestPool(c *call) (*pool, *cognito.Error) {
 	var in struct {
 		UserPoolId *string `json:"UserPoolId"`
 	}
 	if e := decodeInto(c.body, &in); e != nil {
-		return s.fail(c, e)
+		return nil, e
 	}
-	p, e := s.adminPool(in.UserPoolId)
+	return s.adminPool(in.UserPoolId)
+}
+
+func (s *Server) deleteUserPool(c *call) string {
+	p, e := s.requestPool(c)
 	if e != nil {
 		return s.fail(c, e)
 	}
@@ -179,15 +197,10 @@ func (s *Server) createUserPoolClient(c *call) string {
 	for range 26 {
 		id += string("abcdefghijklmnopqrstuvwxyz0123456789"[s.randUint64()%36])
 	}
-	p.addClient(newClient(id, cc))
-	now := epoch(c.now)
-	return s.ok(c, map[string]any{"UserPoolClient": map[string]any{
-		"UserPoolId": p.id, "ClientName": cc.Name, "ClientId": id, "ExplicitAuthFlows": flows,
-		"CreationDate": now, "LastModifiedDate": now,
-		"AccessTokenValidity": int64(cc.AccessTokenValidity / time.Minute), "IdTokenValidity": int64(cc.IDTokenValidity / time.Minute),
-		"RefreshTokenValidity": int64(cc.RefreshTokenValidity / time.Minute),
-		"TokenValidityUnits":   map[string]string{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
-	}})
+	cl := newClient(id, cc)
+	cl.created = c.now
+	p.addClient(cl)
+	return s.ok(c, map[string]any{"UserPoolClient": clientView(p, cl)})
 }
 
 func (s *Server) deleteUserPoolClient(c *call) string {
@@ -210,52 +223,6 @@ func (s *Server) deleteUserPoolClient(c *call) string {
 	return s.ok(c, struct{}{})
 }
 
-func (s *Server) adminCreateUser(c *call) string {
-	var in struct {
-		adminUserInput
-		UserAttributes    []attrKV `json:"UserAttributes"`
-		TemporaryPassword *string  `json:"TemporaryPassword"`
-		MessageAction     string   `json:"MessageAction"`
-	}
-	if e := decodeInto(c.body, &in); e != nil {
-		return s.fail(c, e)
-	}
-	var vp cognito.ValidationProblems
-	if in.UserPoolId == nil {
-		vp.Null("userPoolId")
-	}
-	if in.Username == nil {
-		vp.Null("username")
-	}
-	if e := vp.Err(); e != nil {
-		return s.fail(c, e)
-	}
-	p, e := s.adminPool(in.UserPoolId)
-	if e != nil {
-		return s.fail(c, e)
-	}
-	pw := deref(in.TemporaryPassword)
-	if pw == "" {
-		pw = "Tmp-" + s.uuid()
-	}
-	u := &user{username: *in.Username, sub: s.uuid(), password: pw, status: StatusForceChangePassword, enabled: true,
-		attrs: map[string]string{}, created: c.now, modified: c.now}
-	for _, a := range in.UserAttributes {
-		u.attrs[a.Name] = a.Value
-	}
-	for _, k := range []string{"email", "phone_number"} {
-		if _, ok := u.attrs[k]; ok {
-			if _, set := u.attrs[k+"_verified"]; !set {
-				u.attrs[k+"_verified"] = "false"
-			}
-		}
-	}
-	if !p.users.put(u) {
-		return s.fail(c, cognito.NewError(cognito.ErrUsernameExists, ""))
-	}
-	return s.ok(c, map[string]any{"User": s.adminUserView(u)})
-}
-
 func (s *Server) adminUserView(u *user) map[string]any {
 	attrs := u.attributes()
 	u.mu.Lock()
@@ -272,7 +239,7 @@ func (s *Server) adminSetUserPassword(c *call) string {
 		Password  *string `json:"Password"`
 		Permanent bool    `json:"Permanent"`
 	}
-	_, u, e := s.adminUser(c, &in, &in.adminUserInput)
+	p, u, e := s.adminUser(c, &in, &in.adminUserInput)
 	if e != nil {
 		return s.fail(c, e)
 	}
@@ -280,6 +247,9 @@ func (s *Server) adminSetUserPassword(c *call) string {
 		var vp cognito.ValidationProblems
 		vp.Null("password")
 		return s.fail(c, vp.Err())
+	}
+	if msg := p.cfg.passwordPolicy().passwordProblem(*in.Password); msg != "" {
+		return s.fail(c, cognito.NewError(cognito.ErrInvalidPassword, msg))
 	}
 	u.mu.Lock()
 	u.password = *in.Password
@@ -334,13 +304,14 @@ func (s *Server) adminEnableUser(c *call) string {
 
 func (s *Server) adminDeleteUser(c *call) string {
 	var in adminUserInput
-	_, u, e := s.adminUser(c, &in, &in)
+	p, u, e := s.adminUser(c, &in, &in)
 	if e != nil {
 		return s.fail(c, e)
 	}
 	u.mu.Lock()
 	u.deleted = true
 	u.mu.Unlock()
+	p.releaseAliases(u)
 	// Tokens are not revoked: they answer UserNotFoundException, as the
 	// service does for a user who no longer exists.
 	return s.ok(c, struct{}{})
@@ -361,11 +332,14 @@ func (s *Server) adminUpdateUserAttributes(c *call) string {
 		adminUserInput
 		UserAttributes []attrKV `json:"UserAttributes"`
 	}
-	_, u, e := s.adminUser(c, &in, &in.adminUserInput)
+	p, u, e := s.adminUser(c, &in, &in.adminUserInput)
 	if e == nil {
 		e = checkAttributeFormats(in.UserAttributes)
 	}
 	if e != nil {
+		return s.fail(c, e)
+	}
+	if e := p.moveAliases(u, in.UserAttributes); e != nil {
 		return s.fail(c, e)
 	}
 	u.mu.Lock()

@@ -23,6 +23,13 @@ type Config struct {
 	UserPoolID string `yaml:"userPoolId,omitempty"`
 	// StatusMode is observed (default) or model.
 	StatusMode string `yaml:"statusMode,omitempty"`
+	// UsernameAttributes lets users sign up and in with their email
+	// address or phone number as the username (email, phone_number), as
+	// CreateUserPool's UsernameAttributes; empty means free-form usernames.
+	UsernameAttributes []string `yaml:"usernameAttributes,omitempty"`
+	// PasswordPolicy is what AdminCreateUser and AdminSetUserPassword
+	// enforce (listed and generated users are not checked).
+	PasswordPolicy PasswordPolicyConfig `yaml:"passwordPolicy,omitempty"`
 	// Clients defaults to one client allowing USER_PASSWORD_AUTH and
 	// REFRESH_TOKEN_AUTH.
 	Clients              []ClientConfig `yaml:"clients,omitempty"`

@@ -73,6 +73,9 @@ func TestConfigErrorsArePositioned(t *testing.T) {
 		{"outcome empty", "latency:\n  outcomes:\n    ok: {}\n", "pool.yaml:3:5: latency.outcomes.ok: give p50 and p99"},
 		{"outcome lognormal", "latency:\n  outcomes:\n    ok: {p50: 9ms, p99: 2ms}\n", "pool.yaml:3:25: latency.outcomes.ok.p99: p99 2ms is below"},
 		{"trigger outcomes", "customMessageTrigger:\n  latency:\n    outcomes:\n      ok: {p50: 1ms, p99: 2ms}\n", "pool.yaml:3:5: customMessageTrigger.latency.outcomes: latency by outcome is GetUserAttributeVerificationCode's"},
+		{"password length", "passwordPolicy:\n  minimumLength: 4\n", "pool.yaml:2:18: passwordPolicy.minimumLength: minimum length 4 out of range"},
+		{"username attribute", "usernameAttributes: [email, preferred_username]\n", "pool.yaml:1:29: usernameAttributes[1]: unknown username attribute"},
+		{"username attribute twice", "usernameAttributes: [email, email]\n", "pool.yaml:1:29: usernameAttributes[1]: username attribute \"email\" is listed twice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig("pool.yaml", []byte(tc.yaml))

@@ -88,6 +88,7 @@ func (c *Config) validate() []problem {
 	if _, err := cognito.ParseStatusMode(c.StatusMode); err != nil {
 		add(err.Error(), "statusMode")
 	}
+	ps = append(ps, c.validatePool()...)
 	seen := map[string]bool{}
 	for i, cl := range c.Clients {
 		if cl.ID != "" && !clientIDRE.MatchString(cl.ID) {

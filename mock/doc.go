@@ -44,9 +44,16 @@
 // CreateUserPool, DeleteUserPool, CreateUserPoolClient, DeleteUserPoolClient,
 // AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDisableUser,
 // AdminEnableUser, AdminDeleteUser, AdminUserGlobalSignOut and
-// AdminUpdateUserAttributes (SigV4 is not checked). One Server is one AWS
-// account: the configured pool is the default, created pools live beside it
-// and the account-wide quotas are shared across all of them.
+// AdminUpdateUserAttributes, and the read-only DescribeUserPool,
+// DescribeUserPoolClient and ListUsers (SigV4 is not checked). One Server
+// is one AWS account: the configured pool is the default, created pools
+// live beside it and the account-wide quotas are shared across all of
+// them. The pool configuration's password policy is enforced on the
+// passwords AdminCreateUser and AdminSetUserPassword set; its
+// usernameAttributes make the address given as a new user's Username the
+// email (or phone_number) attribute and the username a UUID, with the
+// address accepted wherever a username is (see admin_users.go for the
+// evidence).
 //
 // # GetUserAttributeVerificationCode: order of checks
 //
@@ -182,6 +189,8 @@
 //   - Messages for UserNotConfirmedException, PasswordResetRequiredException
 //     and ResourceNotFoundException on GUAVC have no real captures.
 //   - RevokeToken with an unknown refresh token succeeds (RFC 7009).
+//   - ListUsers: the messages for a malformed filter, an unsearchable
+//     attribute and a bad pagination token are assumed.
 //   - No SRP, custom auth, MFA or device tracking; NEW_PASSWORD_REQUIRED is
 //     returned as a challenge but RespondToAuthChallenge is not served.
 //   - Token signatures are always verified, once per distinct token: a

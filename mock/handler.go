@@ -185,6 +185,9 @@ func (s *Server) operations() map[string]opHandler {
 		cognito.OpAdminDeleteUser:                  s.adminDeleteUser,
 		cognito.OpAdminUserGlobalSignOut:           s.adminUserGlobalSignOut,
 		cognito.OpAdminUpdateUserAttributes:        s.adminUpdateUserAttributes,
+		cognito.OpDescribeUserPool:                 s.describeUserPool,
+		cognito.OpDescribeUserPoolClient:           s.describeUserPoolClient,
+		cognito.OpListUsers:                        s.listUsers,
 	}
 }
 

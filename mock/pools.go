@@ -143,6 +143,9 @@ func (s *Server) addPool(c *Config) (*pool, error) {
 	if err := s.populate(p, c.Users, r); err != nil {
 		return nil, err
 	}
+	if err := p.claimAliases(); err != nil {
+		return nil, err
+	}
 	s.poolMu.Lock()
 	defer s.poolMu.Unlock()
 	pools := maps.Clone(*s.pools.Load())
@@ -159,7 +162,7 @@ func (s *Server) addPool(c *Config) (*pool, error) {
 }
 
 func newClient(id string, cc ClientConfig) *client {
-	cl := &client{id: id, name: cc.Name, flows: map[string]bool{},
+	cl := &client{id: id, name: cc.Name, explicitFlows: cc.ExplicitAuthFlows, flows: map[string]bool{},
 		accessValidity: cc.AccessTokenValidity, idValidity: cc.IDTokenValidity, refreshValidity: cc.RefreshTokenValidity}
 	for _, f := range cc.ExplicitAuthFlows {
 		cl.flows[f] = true

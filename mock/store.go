@@ -87,11 +87,16 @@ type userStore struct {
 		m map[string]*user
 	}
 	mu    sync.Mutex
-	order []string // insertion order, for Info and Credentials
+	order []string // insertion order, for Info, Credentials and ListUsers
+
+	// aliases map an email address or phone number to the username of
+	// its user, in pools that sign users in with them (UsernameAttributes).
+	aliasMu sync.RWMutex
+	aliases map[string]string
 }
 
 func newUserStore() *userStore {
-	s := &userStore{seed: maphash.MakeSeed()}
+	s := &userStore{seed: maphash.MakeSeed(), aliases: map[string]string{}}
 	for i := range s.shards {
 		s.shards[i].m = map[string]*user{}
 	}
@@ -102,12 +107,49 @@ func (s *userStore) shard(name string) int {
 	return int(maphash.String(s.seed, name) % userShards)
 }
 
+// get returns the user named name, or the one whose sign-in alias it is.
 func (s *userStore) get(name string) *user {
+	if u := s.byUsername(name); u != nil {
+		return u
+	}
+	s.aliasMu.RLock()
+	owner, ok := s.aliases[name]
+	s.aliasMu.RUnlock()
+	if !ok {
+		return nil
+	}
+	return s.byUsername(owner)
+}
+
+func (s *userStore) byUsername(name string) *user {
 	sh := &s.shards[s.shard(name)]
 	sh.RLock()
 	u := sh.m[name]
 	sh.RUnlock()
 	return u
+}
+
+// claimAlias makes alias sign username in; ok is false when a live user
+// other than username holds it.
+func (s *userStore) claimAlias(alias, username string) bool {
+	s.aliasMu.Lock()
+	defer s.aliasMu.Unlock()
+	if owner, held := s.aliases[alias]; held && owner != username {
+		if u := s.byUsername(owner); u != nil && !u.state().deleted {
+			return false
+		}
+	}
+	s.aliases[alias] = username
+	return true
+}
+
+// dropAlias frees alias if username holds it.
+func (s *userStore) dropAlias(alias, username string) {
+	s.aliasMu.Lock()
+	if s.aliases[alias] == username {
+		delete(s.aliases, alias)
+	}
+	s.aliasMu.Unlock()
 }
 
 // put adds u; ok is false when the username is taken by a live user.
@@ -136,7 +178,7 @@ func (s *userStore) all() []*user {
 	s.mu.Unlock()
 	out := make([]*user, 0, len(names))
 	for _, n := range names {
-		if u := s.get(n); u != nil && !u.state().deleted {
+		if u := s.byUsername(n); u != nil && !u.state().deleted {
 			out = append(out, u)
 		}
 	}
@@ -145,8 +187,12 @@ func (s *userStore) all() []*user {
 
 // client is an app client of a pool.
 type client struct {
-	id, name        string
+	id, name string
+	// explicitFlows are the flows as configured, in order; flows is the
+	// lookup form.
+	explicitFlows   []string
 	flows           map[string]bool
+	created         time.Time
 	accessValidity  time.Duration
 	idValidity      time.Duration
 	refreshValidity time.Duration

@@ -28,7 +28,7 @@ func TestWireGolden(t *testing.T) {
 		{"guavc missing members", cognito.OpGetUserAttributeVerificationCode, `{}`},
 		{"guavc attribute name with a space", cognito.OpGetUserAttributeVerificationCode, `{"AccessToken":"` + tok + `","AttributeName":"e mail"}`},
 		{"no operation in the target", "", `{}`},
-		{"unknown operation", "ListUsers", `{}`},
+		{"unknown operation", "ListGroups", `{}`},
 	} {
 		req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/", strings.NewReader(tc.body))
 		req.Header.Set("Content-Type", cognito.ContentType)

@@ -25,6 +25,7 @@ import (
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/mock"
+	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/tokens"
 )
@@ -69,6 +70,11 @@ type Options struct {
 	// Finished is called after each pool configuration's run, before the
 	// next one starts.
 	Finished func(Result)
+	// CheckTarget, when set and the plan is sent to an endpoint, checks
+	// the pool against the whole plan (preflight.Check) before anything
+	// is sent: warnings go to Logf, an error refuses the run (exit 2).
+	// Its Dir and HTTPClient default to the run's.
+	CheckTarget *preflight.Options
 }
 
 // Result is one pool configuration's run.
@@ -126,6 +132,11 @@ func Run(ctx context.Context, plan *scenarios.Plan, opts Options) (Results, erro
 	configs, err := LoadPools(ctx, p)
 	if err != nil {
 		return nil, domain.InvalidInput(err)
+	}
+	if opts.CheckTarget != nil && !plan.Target.Mock {
+		if err := checkTarget(ctx, plan, opts); err != nil {
+			return nil, err
+		}
 	}
 
 	pools := []string{""}
@@ -347,4 +358,33 @@ func unsafeRate(plan *scenarios.Plan) error {
 	return fmt.Errorf("the plan peaks at %.1f requests/s against %s, above the safety ceiling of %.1f requests/s (target.endpoint.maxRate); "+
 		"Cognito's quotas are shared by every pool and application in the account and region (GetUserAttributeVerificationCode's category allows about %.0f requests/s). "+
 		"Lower the rate, raise maxRate in the scenario, or pass --accept-peak-rate", plan.PeakRate(), where, plan.Target.MaxRate, plan.Quota.CategoryRPS)
+}
+
+// checkTarget runs the pre-flight check of the plan's pool and logs what
+// it found beyond the passed checks.
+func checkTarget(ctx context.Context, plan *scenarios.Plan, opts Options) error {
+	o := *opts.CheckTarget
+	if o.Dir == "" {
+		o.Dir = opts.Dir
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = opts.HTTPClient
+	}
+	opts.Logf("checking %s against the plan", plan.Target.UserPoolID)
+	rep, err := preflight.Check(ctx, plan, o)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Level > preflight.OK {
+			opts.Logf("check: %s: %s: %s", f.Level, f.Topic, f.Message)
+			n++
+		}
+	}
+	if err := rep.Err(); err != nil {
+		return err
+	}
+	opts.Logf("check: %d checks passed, %d warnings", len(rep.Findings)-n, n)
+	return nil
 }

@@ -72,6 +72,9 @@ type CompileOptions struct {
 	// KnownPools are the built-in pool configuration names a mock target
 	// may use (mock.BuiltinNames()); nil means DefaultMockPools.
 	KnownPools []string
+	// Endpoint, when set, sends the plan to a real or external endpoint
+	// instead of the scenario's target (see EndpointOverride).
+	Endpoint *EndpointOverride
 }
 
 var (
@@ -86,6 +89,23 @@ type compiler struct {
 	opts CompileOptions
 	plan *Plan
 	errs Errors
+	// poolSpec maps a plan's token pool to its entry in the scenario
+	// (pools sent to an endpoint from the command line may be left out).
+	poolSpec []int
+	// flagged are the flags an error was reported for, each once.
+	flagged map[string]bool
+}
+
+// flagError reports a problem with a command-line flag, once per flag.
+func (c *compiler) flagError(flag, msg, hint string) {
+	if c.flagged[flag] {
+		return
+	}
+	if c.flagged == nil {
+		c.flagged = map[string]bool{}
+	}
+	c.flagged[flag] = true
+	c.errs = append(c.errs, &Error{Field: flag, Msg: msg, Hint: hint})
 }
 
 func (c *compiler) fail(path, msg, hint string) { c.errs = append(c.errs, c.s.at(path, msg, hint)) }
@@ -154,6 +174,25 @@ func defaultName(source string) string {
 func (c *compiler) target() {
 	t := c.s.Target
 	p := &c.plan.Target
+	if o := c.opts.Endpoint; o != nil {
+		c.checkFlags(o)
+		if abs, err := filepath.Abs(o.Users); o.Users != "" && err == nil {
+			// The path is the command line's, not the scenario's: absolute,
+			// it means the same file to every reader of the plan.
+			ov := *o
+			ov.Users = abs
+			c.opts.Endpoint = &ov
+		}
+		var own *EndpointSpec
+		if t != nil {
+			own = t.Endpoint
+		}
+		retargeted := &TargetSpec{Endpoint: o.spec(own)}
+		if t != nil {
+			retargeted.Quota = t.Quota
+		}
+		t = retargeted
+	}
 	if t != nil && t.Mock != nil && t.Endpoint != nil {
 		c.fail("$.target.endpoint", "a target is either mock or endpoint, not both", "remove one of target.mock and target.endpoint")
 		p.Mock = true // judge the rest as a mock scenario rather than cascade

@@ -64,15 +64,48 @@ func (c *compiler) pools() {
 				c.failf(at+".checkout", input.OneOf(ps.Checkout, checkouts), "unknown checkout %q", ps.Checkout)
 			}
 		}
-		tp.Source = c.source(at, ps, tp.Kind)
+		src, kept := c.poolSource(at, ps, tp.Kind)
+		if !kept {
+			c.plan.Warnings = append(c.plan.Warnings, fmt.Sprintf("token pool %s left out: %s tokens can only be minted by the mock; give the pool a file, env or exec source to send them to an endpoint", ps.Name, tp.Kind))
+			continue
+		}
+		tp.Source = src
 		if ps.Size != nil {
 			if *ps.Size < 1 || *ps.Size > maxPoolSize {
 				c.failf(at+".size", "give how many tokens to prepare, at least 1", "size must be between 1 and %d, got %d", maxPoolSize, *ps.Size)
 			}
 			tp.Size = *ps.Size
 		}
+		c.poolSpec = append(c.poolSpec, i)
 		c.plan.TokenPools = append(c.plan.TokenPools, tp)
 	}
+	if len(c.plan.TokenPools) == 0 {
+		c.fail("$.tokenPools", "no token pool is left to send to the endpoint", "give the pools a file, env or exec source")
+	}
+}
+
+// poolSource is a pool's token source: the scenario's, or, when the plan
+// is sent to an endpoint from the command line (EndpointOverride), the
+// users file for every pool that would mint from the mock's users. Such
+// an expired pool is left out (kept is false): only the mock mints
+// expired tokens.
+func (c *compiler) poolSource(at string, ps PoolSpec, kind TokenKind) (src TokenSource, kept bool) {
+	o := c.opts.Endpoint
+	fromMock := ps.Source == nil || ps.Source.Mint != nil && ps.Source.Mint.Users == "" && ps.Source.File == "" && ps.Source.Env == "" && ps.Source.Exec == nil && ps.Source.Inline == nil
+	if o == nil || kind == KindGarbage || !fromMock {
+		return c.source(at, ps, kind), true
+	}
+	if kind == KindExpired {
+		return TokenSource{}, false
+	}
+	if o.Users == "" {
+		c.flagError("--users", fmt.Sprintf("token pool %s mints tokens from users, and the endpoint's users are unknown", ps.Name),
+			"give --users users.csv (cogload users create writes one)")
+	}
+	if c.plan.Target.ClientID == "" {
+		c.flagError("--client-id", fmt.Sprintf("token pool %s mints tokens, which needs the app client id", ps.Name), "give --client-id")
+	}
+	return TokenSource{Kind: SourceMint, Path: o.Users}, true
 }
 
 func (c *compiler) source(at string, ps PoolSpec, kind TokenKind) TokenSource {

@@ -167,7 +167,7 @@ func (c *compiler) sizePools() {
 	need := p.TokensNeeded()
 	for i := range p.TokenPools {
 		tp := &p.TokenPools[i]
-		at := fmt.Sprintf("$.tokenPools[%d]", i)
+		at := fmt.Sprintf("$.tokenPools[%d]", c.poolSpec[i])
 		if tp.Checkout != CheckoutExclusive {
 			if tp.Size == 0 {
 				tp.Size = DefaultPoolSize

@@ -139,6 +139,29 @@ func (p *Plan) codeRequestsPerUserHour(i int) float64 {
 	return p.codeLimitCalls(i) / p.poolUsers(i) / max(p.TotalDuration().Hours(), 1)
 }
 
+// CodeLimitRequests is how many requests of the run count against the
+// per-user code limit: every request with a valid token, whatever its
+// attribute.
+func (p *Plan) CodeLimitRequests() float64 {
+	var n float64
+	for i := range p.TokenPools {
+		n += p.codeLimitCalls(i)
+	}
+	return n
+}
+
+// ExpectedCodes is how many requests of the run are expected to send a
+// code to attribute (email, phone_number; "" for both): those with a
+// valid token whose expectation allows success. Against a real pool each
+// is an email or SMS that is delivered and paid for.
+func (p *Plan) ExpectedCodes(attr string) float64 {
+	var n float64
+	for i := range p.TokenPools {
+		n += p.codeCalls(i, attr)
+	}
+	return n
+}
+
 func (p *Plan) perUserUse() []string {
 	q := p.Quota
 	var out []string
@@ -180,10 +203,7 @@ func (p *Plan) emailUse() []string {
 	if len(pools) == 0 {
 		return nil
 	}
-	var emails float64
-	for i := range p.TokenPools {
-		emails += p.codeCalls(i, cognito.AttributeEmail)
-	}
+	emails := p.ExpectedCodes(cognito.AttributeEmail)
 	days := max(p.TotalDuration().Hours()/24, 1)
 	line := fmt.Sprintf("Daily email (%s): about %s emails per day vs the %d/day default-email quota", strings.Join(pools, ", "), textfmt.Round(emails/days), q.EmailsPerDay)
 	if emails/days > float64(q.EmailsPerDay) {

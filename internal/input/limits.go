@@ -22,6 +22,9 @@ const (
 	// MaxTokenBytes bounds token files and a token command's output
 	// (about 50,000 tokens of 1.3 KB).
 	MaxTokenBytes = 64 << 20
+	// MaxManifestBytes bounds a users manifest (99,999 users of about
+	// 300 bytes each).
+	MaxManifestBytes = 64 << 20
 	// MaxDepth bounds YAML nesting (flow brackets plus block levels).
 	// Real files nest fewer than ten levels.
 	MaxDepth = 64
@@ -48,4 +51,7 @@ var (
 	UsersYAML    = Kind{Name: "users file", MaxBytes: MaxUsersYAMLBytes, Secret: true}
 	TokenFile    = Kind{Name: "token file", MaxBytes: MaxTokenBytes, Secret: true}
 	TokenCommand = Kind{Name: "token command output", MaxBytes: MaxTokenBytes, Secret: true}
+	// UsersManifest is what cogload users create records; it holds no
+	// password.
+	UsersManifest = Kind{Name: "users manifest", MaxBytes: MaxManifestBytes}
 )

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/mock/sidedoor"
 )
@@ -34,6 +35,12 @@ func Start(t testing.TB, wrap func(http.Handler) http.Handler) *Mock {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return StartConfig(t, cfg, wrap)
+}
+
+// StartConfig is Start with another pool configuration.
+func StartConfig(t testing.TB, cfg *mock.Config, wrap func(http.Handler) http.Handler) *Mock {
+	t.Helper()
 	srv, err := mock.New(cfg, mock.WithNoLimits(), mock.WithSeed(5), mock.WithSleep(func(context.Context, time.Duration) {}))
 	if err != nil {
 		t.Fatal(err)
@@ -58,4 +65,30 @@ func (m *Mock) User(t testing.TB) domain.Credential {
 	}
 	t.Fatal("the mock lists no user with an email address")
 	return domain.Credential{}
+}
+
+// Usernames lists every user of a pool through the API, page by page, as
+// a client sees them, riding out the UserList quota.
+func Usernames(t testing.TB, c *idpclient.Client, poolID string) []string {
+	t.Helper()
+	var out []string
+	page := ""
+	for {
+		var us []idpclient.User
+		var next string
+		err := idpclient.Backoff{}.Do(context.Background(), func(ctx context.Context) (err error) {
+			us, next, err = c.ListUsers(ctx, poolID, "", page)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			out = append(out, u.Username)
+		}
+		if next == "" {
+			return out
+		}
+		page = next
+	}
 }
