@@ -302,3 +302,24 @@ func TestRunRefusesEveryBrokenScenario(t *testing.T) {
 		}
 	}
 }
+
+// TestRelativeScenarioInASubfolder: files a scenario names resolve once,
+// against the scenario's folder, whatever the working directory.
+func TestRelativeScenarioInASubfolder(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	if err := os.MkdirAll("sub", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("sub", "tokens.txt"), []byte("not-a-jwt-1\nnot-a-jwt-2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sc := "name: sub\ntarget: {mock: {}}\ntokenPools: [{name: f, weight: 1, kind: valid, source: {file: tokens.txt}}]\nattributes: [{name: email, weight: 1}]\nexpect: [{match: {tokenPool: f}, outcomes: [NotAuthorizedException]}]\nload: {stages: [{duration: 1s, rate: 4}]}\n"
+	if err := os.WriteFile(filepath.Join("sub", "s.yaml"), []byte(sc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t.Context(), t, "run", filepath.Join("sub", "s.yaml"), "--out", "results", "--quiet")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}

@@ -116,7 +116,6 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		if err != nil {
 			return err
 		}
-		o.Dir = scenarioDir(plan.SourcePath)
 		rep, err := preflight.Check(ctx, plan, *o)
 		if err != nil {
 			return err

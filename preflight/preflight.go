@@ -116,9 +116,6 @@ type Options struct {
 	// cli); nil sends them unsigned, which only the mock accepts.
 	Credentials aws.CredentialsProvider
 	HTTPClient  *http.Client
-	// Dir is the base of the plan's relative paths, as for the run
-	// (run.Options.Dir).
-	Dir string
 }
 
 // ErrMockTarget is returned for a plan that targets the embedded mock,
@@ -171,7 +168,6 @@ func Check(ctx context.Context, plan *scenarios.Plan, o Options) (Report, error)
 			in.Client = &cl
 		}
 	}
-	env := tokens.Env{Dir: o.Dir}
 	for _, tp := range plan.TokenPools {
 		p := tp.Source.Path
 		if tp.Source.Kind != scenarios.SourceMint || p == "" {
@@ -180,7 +176,7 @@ func Check(ctx context.Context, plan *scenarios.Plan, o Options) (Report, error)
 		if _, done := in.Users[p]; done {
 			continue
 		}
-		users, err := tokens.LoadUsers(ctx, env.Resolve(p))
+		users, err := tokens.LoadUsers(ctx, p)
 		in.Users[p] = UsersFile{Count: len(users), Err: err, Logins: logins(users)}
 	}
 	rep.Findings = append(rep.Findings, Judge(plan, in)...)

@@ -364,9 +364,6 @@ func unsafeRate(plan *scenarios.Plan) error {
 // it found beyond the passed checks.
 func checkTarget(ctx context.Context, plan *scenarios.Plan, opts Options) error {
 	o := *opts.CheckTarget
-	if o.Dir == "" {
-		o.Dir = opts.Dir
-	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = opts.HTTPClient
 	}

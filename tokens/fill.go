@@ -36,8 +36,9 @@ type Env struct {
 	Now         func() time.Time
 	Logf        func(format string, args ...any)
 	Getenv      func(string) string
-	// Dir is the base of relative file paths and the working directory of
-	// exec sources (the scenario's directory).
+	// Dir is the working directory of exec sources (the scenario's
+	// directory). The plan's file paths are already resolved against it
+	// when the scenario is compiled, so they are used as they are.
 	Dir string
 	// Shard is the part of a sharded run this process plays: the tokens
 	// of inline, file, env and exec sources and the users of users files
@@ -307,7 +308,7 @@ func (s *Set) assignUsers(ctx context.Context, plan *scenarios.Plan, idx []int, 
 		where := "the mock's users"
 		if key != "" {
 			var err error
-			users, err = LoadUsers(ctx, s.env.path(key))
+			users, err = LoadUsers(ctx, key)
 			if err == nil {
 				users, err = ownShare(s.env.Shard, users, "users in "+key)
 			}

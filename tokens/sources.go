@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,7 +34,7 @@ func staticTokens(ctx context.Context, pool scenarios.TokenPool, env *Env) ([]st
 		}
 		return out, nil
 	case scenarios.SourceFile:
-		path := env.path(src.Path)
+		path := src.Path
 		data, err := input.ReadFile(ctx, input.TokenFile, path)
 		if err != nil {
 			return nil, err
@@ -156,11 +155,4 @@ func tail(s string, n int) string {
 		return "..." + s[len(s)-n:]
 	}
 	return s
-}
-
-func (e *Env) path(p string) string {
-	if p == "" || filepath.IsAbs(p) || e.Dir == "" {
-		return p
-	}
-	return filepath.Join(e.Dir, p)
 }
