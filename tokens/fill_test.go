@@ -232,7 +232,7 @@ func TestFillUsersFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := mintPool("v", scenarios.KindValid, 4)
-	p.Source.Path = "users.csv"
+	p.Source.Path = filepath.Join(dir, "users.csv")
 	set, err := Fill(context.Background(), &scenarios.Plan{TokenPools: []scenarios.TokenPool{p}}, env)
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,7 @@ func TestFillDealsSourcesOutAmongShards(t *testing.T) {
 	}
 	sources := map[string]scenarios.TokenSource{
 		"inline": {Kind: scenarios.SourceInline, Inline: toks},
-		"file":   {Kind: scenarios.SourceFile, Path: "toks.txt"},
+		"file":   {Kind: scenarios.SourceFile, Path: filepath.Join(dir, "toks.txt")},
 		"env":    {Kind: scenarios.SourceEnv, Env: "TOKS"},
 		"exec":   {Kind: scenarios.SourceExec, Command: []string{"cat", "toks.txt"}},
 	}
@@ -93,7 +93,7 @@ func TestFillDealsSourcesOutAmongShards(t *testing.T) {
 	}
 
 	env := Env{Dir: dir, Shard: scenarios.Shard{Index: 3, Count: 3}}
-	plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "few", Size: 1, Kind: scenarios.KindValid, Source: scenarios.TokenSource{Kind: scenarios.SourceFile, Path: "two.txt"}}}}
+	plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "few", Size: 1, Kind: scenarios.KindValid, Source: scenarios.TokenSource{Kind: scenarios.SourceFile, Path: filepath.Join(dir, "two.txt")}}}}
 	_, err := Fill(context.Background(), plan, env)
 	if err == nil || !strings.Contains(err.Error(), `pool "few": 2 tokens from file for 3 shards: shard 3/3 gets none`) {
 		t.Errorf("fewer tokens than shards: %v", err)

@@ -54,7 +54,11 @@ func TestStaticSources(t *testing.T) {
 			if tt.name == "exec timeout" {
 				env.ExecTimeout = 200 * time.Millisecond
 			}
-			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Size: 1, Kind: tt.kind, Source: tt.src}}}
+			src := tt.src
+			if src.Path != "" {
+				src.Path = filepath.Join(dir, src.Path) // as Compile resolves it
+			}
+			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Size: 1, Kind: tt.kind, Source: src}}}
 			set, err := Fill(context.Background(), plan, env)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
