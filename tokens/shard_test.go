@@ -73,7 +73,7 @@ func TestFillDealsSourcesOutAmongShards(t *testing.T) {
 		env := testEnv(t, f, nil, &logSink{})
 		env.MockAdmin, env.Dir, env.Shard = false, dir, scenarios.Shard{Index: i, Count: n}
 		p := mintPool("v", scenarios.KindValid, 4)
-		p.Source.Path = "users.csv"
+		p.Source.Path = filepath.Join(dir, "users.csv")
 		f.mu.Lock()
 		clear(f.logins)
 		f.mu.Unlock()
