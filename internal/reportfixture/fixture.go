@@ -134,6 +134,40 @@ func Summary(t testing.TB) *aggregate.Summary {
 	return s
 }
 
+// Lossy aggregates the fixture run with every k-th request lost to
+// outcome — a transport failure, or generator_limit (never sent) — judged
+// as the attack judges it, under the given thresholds; every < 1 loses
+// none.
+func Lossy(t testing.TB, outcome string, every int, thresholds ...string) *aggregate.Summary {
+	t.Helper()
+	p := Plan()
+	for _, expr := range thresholds {
+		th, err := scenarios.ParseThreshold(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Thresholds = append(p.Thresholds, th)
+	}
+	a := aggregate.NewAggregator(p, Start)
+	samples := Samples(p)
+	for i, s := range samples {
+		if every > 0 && i%every == 0 {
+			s.Code, s.Outcome, s.Verdict = 0, outcome, domain.VerdictError
+			if domain.IsGeneratorLimit(outcome) {
+				s.Verdict = domain.VerdictUnsent
+			}
+		}
+		a.Add(s)
+	}
+	a.SetSchedule(Schedule(p, samples))
+	s, err := a.Summary(aggregate.RunMeta{ID: "lossy1", ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", End: Start.Add(21 * time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Run.ExitStatus = s.Status()
+	return s
+}
+
 // Schedule is how the fixture's stages went: every planned request sent,
 // nothing skipped.
 func Schedule(p *scenarios.Plan, samples []domain.Sample) []aggregate.StageRun {
