@@ -294,7 +294,6 @@ func derive(s *Summary, hs histSet) error {
 	if t.SendWindowS > 0 {
 		t.AchievedRate = round2(float64(t.Requests) / t.SendWindowS)
 	}
-	judgeSchedule(s)
 	s.Violations.Count = all.viol
 
 	var err error
@@ -351,6 +350,8 @@ func derive(s *Summary, hs histSet) error {
 			v.Outcomes = tv.outcomeList()
 		}
 	}
+	// Last: its advice reads the latency.
+	judgeSchedule(s)
 	return nil
 }
 

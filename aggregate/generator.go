@@ -75,9 +75,9 @@ func (s *Summary) behindAdvice() string {
 		if g != nil {
 			what = fmt.Sprintf("the cap of %s requests in flight (%s)", textfmt.Count(uint64(g.MaxInFlight)), capSource(g))
 		}
-		advice = append(advice, fmt.Sprintf("%s hits were due while %s was reached: the target answers more slowly than this rate needs "+
-			"(in flight ≈ rate × latency); lower the rate or add shards (--shard i/N), or raise load.maxInFlight if this machine has the memory and file descriptors",
-			textfmt.Count(atCap), what))
+		advice = append(advice, fmt.Sprintf("%s hits were due while %s was reached: requests took too long for this rate (in flight ≈ rate × latency, p50 %s here), "+
+			"because the target is slow or this machine is short of CPU; lower the rate or add shards (--shard i/N), or raise load.maxInFlight if the target keeps up and this machine has the memory and file descriptors",
+			textfmt.Count(atCap), what, textfmt.Ms(s.Overall.Latency.P50Ms)))
 	}
 	if len(advice) == 0 {
 		cpus := "its CPUs"

@@ -171,3 +171,91 @@ func TestShardedPacersInterleave(t *testing.T) {
 		}
 	}
 }
+
+// TestPacerStopsAtTheStageEnd: a generator that stalls past its stage's
+// end sends nothing more then, however far behind it is (it used to send
+// its backlog late, into the next stage's time).
+func TestPacerStopsAtTheStageEnd(t *testing.T) {
+	st := scenarios.Stage{Kind: scenarios.StageConstant, Duration: time.Second, From: 100}
+	p := NewPacer(st, 0)
+	sent := simulate(t, p, 900*time.Millisecond, 300*time.Millisecond)
+	late := 0
+	for _, s := range sent {
+		if s >= st.Duration {
+			late++
+		}
+	}
+	// The one hit scheduled before the stall goes at 1.2s in this
+	// simulation; the attack's targeter refuses it (TestRunNeverSendsAfterTheStageEnd).
+	if late > 1 {
+		t.Errorf("%d hits sent after the stage's end, want at most the one scheduled before the stall", late)
+	}
+	if n := uint64(len(sent)) + p.Skipped(); n >= st.Hits() {
+		t.Errorf("sent %d + skipped %d = all %d hits: the ones due after the stall should be neither", len(sent), p.Skipped(), st.Hits())
+	}
+}
+
+// TestPacerSkipsAtTheInFlightCap: against a target answering in 50 ms, a
+// cap of 20 requests in flight holds about 400 of the 1000 hits a second
+// asks for; the hits due at the cap are skipped and counted, never queued
+// into a burst. The simulation holds a hit back while the cap is reached,
+// as vegeta's worker cap (set to the in-flight cap) does.
+func TestPacerSkipsAtTheInFlightCap(t *testing.T) {
+	const latency, maxInFlight = 50 * time.Millisecond, 20
+	st := scenarios.Stage{Kind: scenarios.StageConstant, Duration: time.Second, From: 1000}
+	p := NewPacer(st, 0)
+	var (
+		elapsed time.Duration
+		sent    []time.Duration
+	)
+	answered := func(at time.Duration) uint64 { // results received by at
+		n := 0
+		for _, s := range sent {
+			if s+latency <= at {
+				n++
+			}
+		}
+		return uint64(n)
+	}
+	p.LimitInFlight(maxInFlight, func() uint64 { return answered(elapsed) })
+	peak := 0
+	for range 100_000 {
+		wait, stop := p.Pace(elapsed, uint64(len(sent)))
+		if stop {
+			break
+		}
+		elapsed += wait
+		if len(sent)-int(answered(elapsed)) >= maxInFlight {
+			elapsed = sent[answered(elapsed)] + latency // the next worker to free up
+		}
+		sent = append(sent, elapsed)
+		peak = max(peak, len(sent)-int(answered(elapsed)))
+	}
+	if peak > maxInFlight {
+		t.Errorf("%d requests in flight at once, cap %d", peak, maxInFlight)
+	}
+	if len(sent) < 350 || len(sent) > 450 {
+		t.Errorf("sent %d, want about 400 (cap / latency)", len(sent))
+	}
+	// What was neither sent in time nor skipped was still due at the
+	// stage's end: the runner counts it late (and its targeter refuses a
+	// hit held past the end).
+	inTime := slices.IndexFunc(sent, func(s time.Duration) bool { return s >= st.Duration })
+	if inTime < 0 {
+		inTime = len(sent)
+	}
+	if late := int(st.Hits()) - inTime - int(p.Skipped()); late < 0 || late > 50 {
+		t.Errorf("sent %d in time + skipped %d: %d left late of %d hits, want a few (one latency's worth at most)", inTime, p.Skipped(), late, st.Hits())
+	}
+	sent = sent[:inTime]
+	if at := p.SkippedInFlight(); at < p.Skipped()*9/10 {
+		t.Errorf("%d of %d skipped hits put down to the cap, want nearly all", at, p.Skipped())
+	}
+	if got := p.PeakInFlight(); got < maxInFlight-1 || got > maxInFlight {
+		t.Errorf("PeakInFlight %d, want the cap %d", got, maxInFlight)
+	}
+	burst := perInterval(sent, 10*time.Millisecond, 100)
+	if m := slices.Max(burst); m > maxInFlight/2 {
+		t.Errorf("%d hits in one 10 ms interval: a burst", m)
+	}
+}

@@ -28,9 +28,14 @@ func Plan(w io.Writer, p *scenarios.Plan) error {
 	}
 	fmt.Fprintf(bw, "Source:  %s (sha256 %s)\n", p.SourcePath, hash)
 	fmt.Fprintf(bw, "Target:  %s\n", targetLine(p.Target))
-	model := "open model (no worker cap)"
+	model := "open model"
 	if p.MaxWorkers > 0 {
 		model = fmt.Sprintf("closed model (at most %d workers)", p.MaxWorkers)
+	}
+	if p.MaxInFlight > 0 {
+		model += fmt.Sprintf(", at most %s requests in flight", textfmt.Count(uint64(p.MaxInFlight)))
+	} else {
+		model += fmt.Sprintf(", at most %s requests in flight (default, or fewer as the file-descriptor limit allows)", textfmt.Count(scenarios.DefaultMaxInFlight))
 	}
 	fmt.Fprintf(bw, "Load:    seed %d, timeout %s, %d connections, %s", p.Seed, p.Timeout, p.Connections, model)
 	if p.TokenRefresh > 0 {

@@ -23,7 +23,17 @@ const (
 	// DefaultConnections is the idle-connection pool per host, as vegeta's
 	// default: a small pool closes and redials every connection past it
 	// when workers grow during a stall (measured in bench/).
-	DefaultConnections      = 10000
+	DefaultConnections = 10000
+	// DefaultMaxInFlight caps the requests in flight at once when the
+	// scenario sets no load.maxInFlight; the attack lowers it to what the
+	// file-descriptor limit has room for. Each request in flight holds a
+	// connection, a file descriptor and tens of kilobytes, and vegeta's
+	// open model adds one for every request the target is slow to answer:
+	// without a cap, a rate the target cannot serve grows memory and
+	// descriptors without bound (1.2 GB and the process's last descriptor,
+	// measured with bench/overload.sh). A hit due at the cap is skipped and
+	// counted, not queued.
+	DefaultMaxInFlight      = 4096
 	DefaultSeed             = 1
 	DefaultPoolSize         = 100
 	DefaultCodesPerUserHour = 5
@@ -50,6 +60,9 @@ const (
 	maxGenValue  = 2 * 131072 // past the model's limit, so the limit itself can be tested
 	maxGenTotal  = 4 << 20    // characters of generated metadata per variant
 	maxSteps     = 10_000
+	// maxInFlight: each request in flight holds a connection, a file
+	// descriptor and tens of kilobytes.
+	maxInFlight = 1_000_000
 )
 
 // DefaultMockPools are the mock's built-in pool configuration names, used

@@ -29,6 +29,12 @@ func (c *compiler) load() {
 	if l.MaxWorkers != nil {
 		p.MaxWorkers = *l.MaxWorkers
 	}
+	if l.MaxInFlight != nil {
+		if n := *l.MaxInFlight; n < 1 || n > maxInFlight {
+			c.failf("$.load.maxInFlight", "give how many requests may be in flight at once, e.g. 2000, or leave it out for the default", "must be between 1 and %d, got %d", maxInFlight, n)
+		}
+		p.MaxInFlight = *l.MaxInFlight
+	}
 	if l.TokenRefresh < 0 {
 		c.fail("$.load.tokenRefresh", "must not be negative", "give an interval such as 10m, or leave it out to refresh only before expiry")
 	}

@@ -35,6 +35,10 @@ type Plan struct {
 	Connections int
 	// MaxWorkers caps vegeta's workers (closed model); 0 keeps the open model.
 	MaxWorkers uint64
+	// MaxInFlight caps the requests in flight at once (load.maxInFlight);
+	// 0 leaves the cap to the attack, which derives it from its default
+	// and the file-descriptor limit. A hit due at the cap is skipped.
+	MaxInFlight int
 	Seed       int64
 	// TokenRefresh, when set, refreshes minted tokens at this interval
 	// whatever their expiry (long soaks); 0 refreshes only before expiry.

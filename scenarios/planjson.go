@@ -22,6 +22,7 @@ type jsonPlan struct {
 	Timeout       string          `json:"timeout"`
 	Connections   int             `json:"connections"`
 	MaxWorkers    uint64          `json:"maxWorkers"`
+	MaxInFlight   int             `json:"maxInFlight,omitempty"`
 	Seed          int64           `json:"seed"`
 	TokenRefresh  string          `json:"tokenRefresh,omitempty"`
 	PeakRate      float64         `json:"peakRate"`
@@ -115,7 +116,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 			UserPoolID: p.Target.UserPoolID, ClientID: p.Target.ClientID, MaxRate: p.Target.MaxRate},
 		Attributes:  p.Attributes,
 		Timeout:     p.Timeout.String(),
-		Connections: p.Connections, MaxWorkers: p.MaxWorkers, Seed: p.Seed,
+		Connections: p.Connections, MaxWorkers: p.MaxWorkers, MaxInFlight: p.MaxInFlight, Seed: p.Seed,
 		PeakRate: p.PeakRate(), TotalRequests: p.TotalRequests(), TotalDuration: p.TotalDuration().String(),
 		Quota: p.Quota, QuotaUse: p.QuotaUse(), Warnings: p.Warnings,
 		Resolved:   string(p.Resolved),

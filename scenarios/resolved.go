@@ -72,6 +72,9 @@ func (c *compiler) resolved() ([]byte, error) {
 		r.Metadata = append(r.Metadata, ms)
 	}
 	r.Load = &LoadSpec{Seed: ptr(p.Seed), Timeout: p.Timeout, Connections: ptr(p.Connections), MaxWorkers: ptr(p.MaxWorkers), TokenRefresh: p.TokenRefresh}
+	if p.MaxInFlight > 0 {
+		r.Load.MaxInFlight = ptr(p.MaxInFlight)
+	}
 	for _, st := range p.Stages {
 		ss := StageSpec{Name: st.Name, Duration: st.Duration}
 		switch st.Kind {

@@ -92,6 +92,7 @@ var schemaDocs = map[string]fieldDoc{
 	"load.timeout":                   {desc: "Per-request timeout.", pattern: durationPattern, def: DefaultTimeout.String()},
 	"load.connections":               {desc: "Idle connections per host.", min: f64(1), def: DefaultConnections},
 	"load.maxWorkers":                {desc: "Cap on vegeta workers (closed model); 0 keeps the open model.", min: f64(0), def: 0},
+	"load.maxInFlight":               {desc: "Cap on requests in flight at once, so memory and file descriptors stay bounded at any rate: a hit due while the cap is reached is skipped and counted. Default 4096, or fewer when the file-descriptor limit leaves room for fewer.", min: f64(1)},
 	"load.tokenRefresh":              {desc: "Refresh minted tokens at this interval whatever their expiry (long soaks).", pattern: durationPattern},
 	"load.stages":                    {desc: "Stages, run one after another. At least one."},
 	"load.stages[]":                  {desc: "One stage: exactly one of rate, ramp, steps."},

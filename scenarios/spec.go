@@ -113,6 +113,7 @@ type LoadSpec struct {
 	Timeout      time.Duration `yaml:"timeout,omitempty"`
 	Connections  *int          `yaml:"connections,omitempty"`
 	MaxWorkers   *uint64       `yaml:"maxWorkers,omitempty"`
+	MaxInFlight  *int          `yaml:"maxInFlight,omitempty"`
 	TokenRefresh time.Duration `yaml:"tokenRefresh,omitempty"`
 	Stages       []StageSpec   `yaml:"stages"`
 }
