@@ -259,3 +259,68 @@ func TestPacerSkipsAtTheInFlightCap(t *testing.T) {
 		t.Errorf("%d hits in one 10 ms interval: a burst", m)
 	}
 }
+
+// TestPlanSaysWhatThePacerDoes: for compiled scenarios of every stage
+// shape, the requests, duration and peak the plan reports (what validate
+// and summary.json show) are what the pacers send.
+func TestPlanSaysWhatThePacerDoes(t *testing.T) {
+	for name, stages := range map[string]string{
+		"fractional constant": `{duration: 3s, rate: 2.5}`,
+		"ramp":                `{duration: 3s, ramp: {from: 0, to: 41}}`,
+		"steps cut short":     `{duration: 12s, steps: {from: 10, to: 100, step: 10, every: 5s}}`,
+		"steps whole":         `{steps: {from: 30, to: 10, step: 10, every: 2s}}`,
+		"two stages":          "{duration: 2s, rate: 7}\n    - {duration: 1500ms, ramp: {from: 3, to: 9}}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			sc, err := scenarios.Parse("t.yaml", []byte("name: t\ntokenPools:\n  - {name: valid, weight: 1}\nload:\n  stages:\n    - "+stages+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := sc.Compile(scenarios.CompileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sent int
+			var peak float64
+			for _, st := range plan.Stages {
+				times := simulate(t, NewPacer(st, 0), 0, 0)
+				sent += len(times)
+				if n := len(times); n > 0 && times[n-1] >= st.Duration {
+					t.Errorf("stage %s: a hit at %s, after its %s", st.Name, times[n-1], st.Duration)
+				}
+				// A stage ends at the rate it says ("to"): the hits of its
+				// last second, for shapes that hold a rate.
+				if st.Kind != scenarios.StageRamp {
+					last := 0
+					for _, at := range times {
+						if at >= st.Duration-time.Second {
+							last++
+						}
+					}
+					if math.Abs(float64(last)-st.To) > 1 {
+						t.Errorf("stage %s says it ends at %v req/s; the pacer sends %d in its last second", st.Name, st.To, last)
+					}
+				}
+				// The rate the pacer reaches: hits per second over a
+				// second-long window (a constant or step holds its rate).
+				for i := range times {
+					j := i
+					for j < len(times) && times[j]-times[i] < time.Second {
+						j++
+					}
+					if times[i]+time.Second <= st.Duration {
+						peak = max(peak, float64(j-i))
+					}
+				}
+			}
+			if float64(sent) != plan.TotalRequests() {
+				t.Errorf("pacers sent %d, the plan says %v", sent, plan.TotalRequests())
+			}
+			// A ramp reaches its peak only at its end: no second holds it.
+			ramps := slices.ContainsFunc(plan.Stages, func(st scenarios.Stage) bool { return st.Kind == scenarios.StageRamp })
+			if want := plan.PeakRate(); peak > want+1 || (!ramps && peak < want-1) {
+				t.Errorf("pacers peak at %v req/s over a second, the plan says %v", peak, want)
+			}
+		})
+	}
+}

@@ -124,7 +124,7 @@ func stagesTable(w io.Writer, p *scenarios.Plan) error {
 		default:
 			rate = textfmt.Num(s.From)
 		}
-		t.Rows = append(t.Rows, []string{s.Name, string(s.Kind), s.Duration.String(), rate, textfmt.Round(s.Requests())})
+		t.Rows = append(t.Rows, []string{s.Name, string(s.Kind), s.Duration.String(), rate, textfmt.Round(float64(s.Hits()))})
 	}
 	return t.Write(w)
 }

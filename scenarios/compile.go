@@ -71,13 +71,13 @@ var DefaultMockPools = []string{"custom-message-trigger", "email-default", "emai
 
 // CompileOptions overrides parts of a scenario from the command line.
 type CompileOptions struct {
-	// Rate, when > 0, replaces every stage's rates with this constant
-	// rate (requests/s), keeping each stage's duration.
-	Rate float64
-	// Duration, when > 0, scales every stage (and each steps stage's
-	// Every) by one factor so the stages add up to Duration; the shape of
-	// the load is kept.
-	Duration time.Duration
+	// Rate, when set (--rate), replaces every stage's rates with this
+	// constant rate (requests/s, > 0), keeping each stage's duration.
+	Rate *float64
+	// Duration, when set (--duration, > 0), scales every stage (and each
+	// steps stage's Every) by one factor so the stages add up to Duration;
+	// the shape of the load is kept.
+	Duration *time.Duration
 	// Seed, when set, replaces load.seed.
 	Seed *int64
 	// Pools, when set, replaces a mock target's pool configurations.
@@ -142,12 +142,7 @@ func (s *Scenario) Compile(opts CompileOptions) (*Plan, error) {
 	if !namePattern.MatchString(c.plan.Name) {
 		c.fail("$.name", fmt.Sprintf("%q is not a usable name", c.plan.Name), "use letters, digits and - _ . : + (it names the run's folder)")
 	}
-	if opts.Rate < 0 || math.IsNaN(opts.Rate) || math.IsInf(opts.Rate, 0) || opts.Rate > maxRate {
-		c.errs = append(c.errs, &Error{Field: "--rate", Msg: fmt.Sprintf("%v is not a usable rate", opts.Rate), Hint: "give requests per second > 0"})
-	}
-	if opts.Duration < 0 {
-		c.errs = append(c.errs, &Error{Field: "--duration", Msg: "must not be negative", Hint: "give a duration such as 30s"})
-	}
+	c.flagOverrides()
 	c.target()
 	c.load()
 	c.pools()

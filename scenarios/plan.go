@@ -39,7 +39,7 @@ type Plan struct {
 	// 0 leaves the cap to the attack, which derives it from its default
 	// and the file-descriptor limit. A hit due at the cap is skipped.
 	MaxInFlight int
-	Seed       int64
+	Seed        int64
 	// TokenRefresh, when set, refreshes minted tokens at this interval
 	// whatever their expiry (long soaks); 0 refreshes only before expiry.
 	TokenRefresh time.Duration

@@ -147,7 +147,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 			Outcomes: v.Expect.Outcomes, Derived: v.Expect.Derived})
 	}
 	for _, s := range p.Stages {
-		js := jsonStage{Name: s.Name, Kind: s.Kind, Duration: s.Duration.String(), From: s.From, To: s.To, Step: s.Step, Requests: s.Requests()}
+		js := jsonStage{Name: s.Name, Kind: s.Kind, Duration: s.Duration.String(), From: s.From, To: s.To, Step: s.Step, Requests: float64(s.Hits())}
 		if s.Every > 0 {
 			js.Every = s.Every.String()
 		}

@@ -71,7 +71,7 @@ func (c *compiler) resolved() ([]byte, error) {
 		}
 		r.Metadata = append(r.Metadata, ms)
 	}
-	r.Load = &LoadSpec{Seed: ptr(p.Seed), Timeout: p.Timeout, Connections: ptr(p.Connections), MaxWorkers: ptr(p.MaxWorkers), TokenRefresh: p.TokenRefresh}
+	r.Load = &LoadSpec{Seed: ptr(p.Seed), Timeout: ptr(p.Timeout), Connections: ptr(p.Connections), MaxWorkers: ptr(p.MaxWorkers), TokenRefresh: p.TokenRefresh}
 	if p.MaxInFlight > 0 {
 		r.Load.MaxInFlight = ptr(p.MaxInFlight)
 	}
