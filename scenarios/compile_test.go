@@ -443,3 +443,15 @@ load:
 		t.Errorf("whole climb %+v, warnings %q", p.Stages[0], p.Warnings)
 	}
 }
+
+// TestNumbersAsYAMLWritesThem: 1e3 is a rate as much as 1.5e3 or 1000
+// (YAML 1.2 numbers; go-yaml scans the first as a string).
+func TestNumbersAsYAMLWritesThem(t *testing.T) {
+	t.Parallel()
+	for _, rate := range []string{"1e3", "1E3", "1.0e+3", "1000", "0.1e4"} {
+		p := mustParse(t, "name: t\ntokenPools:\n  - {name: valid, weight: 1}\nload:\n  stages:\n    - {duration: 1s, rate: "+rate+"}\n", CompileOptions{})
+		if got := p.Stages[0].From; got != 1000 {
+			t.Errorf("rate: %s compiles to %v, want 1000", rate, got)
+		}
+	}
+}
