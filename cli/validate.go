@@ -14,6 +14,7 @@ import (
 	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/scenarios"
+	"github.com/cogload/cogload/tokens"
 )
 
 func init() {
@@ -113,6 +114,12 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	plan, err := compileScenario(ctx, stdio, pos[0], opts)
 	if err != nil {
 		return err
+	}
+	// Count what the token sources hold, so the plan's pool sizes and
+	// per-user predictions are the run's; a bad token or users file is
+	// invalid input here as in run.
+	if err := tokens.Inspect(ctx, plan, tokens.Env{Dir: scenarioDir(plan.SourcePath), Getenv: stdio.Getenv}); err != nil {
+		return domain.InvalidInput(fmt.Errorf("validate: %w", err))
 	}
 	var check *preflight.Report
 	if *checkTarget {

@@ -136,8 +136,16 @@ func poolsTable(w io.Writer, p *scenarios.Plan) error {
 	}
 	need := p.TokensNeeded()
 	for i, tp := range p.TokenPools {
+		needed, size := fmt.Sprint(need[i]), fmt.Sprint(tp.Size)
+		if tp.Size == 0 {
+			// What the source holds, unknown until the run reads it.
+			needed, size = "-", "what it holds"
+		}
+		if tp.Users > 0 {
+			size += fmt.Sprintf(" (%d users)", tp.Users)
+		}
 		t.Rows = append(t.Rows, []string{tp.Name, string(tp.Kind), describeSource(tp.Source), string(tp.Checkout),
-			textfmt.Share(p.PoolShare(i)), textfmt.Round(p.TotalRequests() * p.PoolShare(i)), fmt.Sprint(need[i]), fmt.Sprint(tp.Size)})
+			textfmt.Share(p.PoolShare(i)), textfmt.Round(p.TotalRequests() * p.PoolShare(i)), needed, size})
 	}
 	return t.Write(w)
 }

@@ -174,11 +174,15 @@ func (c *compiler) sizePools() {
 		tp := &p.TokenPools[i]
 		at := fmt.Sprintf("$.tokenPools[%d]", c.poolSpec[i])
 		if tp.Checkout != CheckoutExclusive {
-			if tp.Size == 0 {
+			switch {
+			case tp.Size > 0:
+			case tp.Source.Kind == SourceInline:
+				tp.Size = len(tp.Source.Inline)
+			case tp.Source.Static():
+				// As many as the file, variable or command holds: unknown
+				// until read (tokens.Inspect counts them for validate).
+			default:
 				tp.Size = DefaultPoolSize
-				if tp.Source.Kind == SourceInline {
-					tp.Size = len(tp.Source.Inline)
-				}
 			}
 			continue
 		}

@@ -125,6 +125,17 @@ const (
 	SourceNone   SourceKind = "none"   // generated without any source (garbage)
 )
 
+// Static reports whether the tokens are read from somewhere rather than
+// minted or generated: inline, a file, an environment variable or a
+// command's output.
+func (s TokenSource) Static() bool {
+	switch s.Kind {
+	case SourceInline, SourceFile, SourceEnv, SourceExec:
+		return true
+	}
+	return false
+}
+
 // TokenSource is where a pool's base tokens come from.
 type TokenSource struct {
 	Kind SourceKind
@@ -141,9 +152,16 @@ type TokenSource struct {
 
 // TokenPool is one named population of tokens.
 type TokenPool struct {
-	Name     string
-	Weight   float64
-	Size     int
+	Name   string
+	Weight float64
+	// Size is how many tokens the pool holds: minted or generated, or
+	// taken from its source (at most Size of them when the scenario sets
+	// it). A file, env or exec pool the scenario leaves unsized holds what
+	// its source holds: 0 until counted (tokens.Inspect).
+	Size int
+	// Users is how many distinct users a pool minted from a users file
+	// draws on, once counted (tokens.Inspect); 0 when unknown.
+	Users    int
 	Kind     TokenKind
 	Source   TokenSource
 	Checkout Checkout

@@ -36,7 +36,10 @@ func (c *compiler) resolved() ([]byte, error) {
 		r.Target.Quota.EmailsPerDay = ptr(q.EmailsPerDay)
 	}
 	for _, tp := range p.TokenPools {
-		ps := PoolSpec{Name: tp.Name, Weight: ptr(tp.Weight), Size: ptr(tp.Size), Kind: string(tp.Kind), Checkout: string(tp.Checkout)}
+		ps := PoolSpec{Name: tp.Name, Weight: ptr(tp.Weight), Kind: string(tp.Kind), Checkout: string(tp.Checkout)}
+		if tp.Size > 0 {
+			ps.Size = ptr(tp.Size)
+		}
 		switch s := tp.Source; s.Kind {
 		case SourceMint:
 			ps.Source = &SourceSpec{Mint: &MintSpec{Users: c.asWritten(s.Path)}}

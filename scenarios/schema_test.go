@@ -59,7 +59,7 @@ var schemaDocs = map[string]fieldDoc{
 	"tokenPools[]":                  {desc: "One named token pool."},
 	"tokenPools[].name":             {desc: "Pool name, used in reports, expect rules and threshold filters (token_pool=NAME).", pattern: `^[A-Za-z0-9][A-Za-z0-9_.:+-]*$`},
 	"tokenPools[].weight":           {desc: "Relative share of requests (> 0).", exclMin: f64(0), def: 1},
-	"tokenPools[].size":             {desc: "Tokens to prepare. Default 100; for exclusive pools, sized from the plan.", min: f64(1)},
+	"tokenPools[].size":             {desc: "Tokens the pool holds. Default: 100 minted or generated; for inline, file, env and exec sources, every token the source holds (a size keeps the first that many); for exclusive pools, sized from the plan.", min: f64(1)},
 	"tokenPools[].kind":             {desc: "How the tokens relate to a valid access token.", enum: tokenKinds, def: "valid"},
 	"tokenPools[].checkout": {desc: "Order tokens are handed out: sequential (round robin), random (seeded), exclusive (each token once, to avoid per-user limits).",
 		enum: checkouts, def: "random"},
