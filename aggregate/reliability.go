@@ -55,13 +55,13 @@ func (s *Summary) CheckReliability() Reliability {
 	for _, c := range s.Counts {
 		requests += c.Count
 		switch {
-		case domain.IsGeneratorLimit(c.Outcome):
-			r.Unsent += c.Count
-		case domain.IsTransport(c.Outcome):
-			r.TransportFailures += c.Count
-		default:
+		case domain.IsAnswer(c.Outcome):
 			r.Answered += c.Count
 			continue
+		case domain.IsGeneratorLimit(c.Outcome):
+			r.Unsent += c.Count
+		default:
+			r.TransportFailures += c.Count
 		}
 		lost[c.Outcome] += c.Count
 	}
