@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/internal/textfmt"
 )
 
@@ -46,4 +47,23 @@ func skippedCell(st aggregate.StageRun) string {
 		return textfmt.Count(st.Skipped)
 	}
 	return textfmt.Count(st.Skipped) + " (" + strings.Join(why, ", ") + ")"
+}
+
+// reliabilityCase is the rule every run is held to, as a JUnit testcase
+// beside its thresholds: it measured its target (answers from it, and no
+// more than 1% of the requests unanswered or unsent unless a threshold
+// judges them). It fails with the reason, so a CI report of a run that
+// never reached its target is never green.
+func reliabilityCase(s *aggregate.Summary) junit.Case {
+	r := s.CheckReliability()
+	c := junit.Case{
+		Name:      fmt.Sprintf("the run measured its target (at most %s of the requests unanswered or unsent unless a threshold judges them)", textfmt.Pct(aggregate.MaxUnjudgedShare)),
+		Classname: "cogload." + s.Run.Scenario + ".thresholds",
+		Time:      "0",
+		SystemOut: fmt.Sprintf("answered %d, transport failures %d, unsent %d, unjudged %d", r.Answered, r.TransportFailures, r.Unsent, r.Unjudged),
+	}
+	if r.Failure != "" {
+		c.Failure = &junit.Failure{Message: "the run did not measure its target", Type: "reliability", Text: r.Failure}
+	}
+	return c
 }

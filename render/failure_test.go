@@ -20,6 +20,8 @@ func TestFailedRunInEveryFormat(t *testing.T) {
 		{"text", "RUN FAILED (exit status 1): " + reason},
 		{"markdown", "> **Run failed (exit status 1):** " + reason},
 		{"json", `"failure": "` + reason},
+		{"junit", `<failure message="the run did not measure its target" type="reliability">` + reason},
+		{"html", reason},
 	} {
 		var buf bytes.Buffer
 		if err := Write(&buf, tc.format, s); err != nil {
