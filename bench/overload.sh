@@ -138,9 +138,9 @@ while kill -0 "$time_pid" 2>/dev/null; do
 		[[ -n $to_pid ]] && cl_pid=$(pgrep -P "$to_pid" | head -n1 || true)
 	fi
 	if [[ -n $cl_pid ]]; then
-		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$cl_pid/status" 2>/dev/null || true)
-		fds=$(find "/proc/$cl_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l || true)
-		[[ -n $rss ]] && echo "$(awk -v t="$(date +%s.%N)" -v s="$t0" 'BEGIN {printf "%.0f", t - s}') $rss $fds" >>"$rss_log"
+		rss="" fds=""
+		read -r rss fds < <(bench_proc "$cl_pid") || true
+		[[ -n ${rss:-} ]] && echo "$(awk -v t="$(date +%s.%N)" -v s="$t0" 'BEGIN {printf "%.0f", t - s}') $rss $fds" >>"$rss_log"
 	fi
 	sleep 1
 done

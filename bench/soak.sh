@@ -107,10 +107,10 @@ pids+=("$run_pid")
 # sample NAME PID appends "t rss_kib fds" (t: seconds since the run started).
 t0=$(date +%s)
 sample() {
-	local rss fds
-	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$2/status" 2>/dev/null) || return 0
-	fds=$(find "/proc/$2/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-	[[ -n $rss ]] && echo "$(($(date +%s) - t0)) $rss $fds" >>"$work/$1.proc"
+	local now
+	now=$(bench_proc "$2")
+	[[ -n $now ]] && echo "$(($(date +%s) - t0)) $now" >>"$work/$1.proc"
+	return 0
 }
 : >"$work/run.proc"
 : >"$work/mock.proc"

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/mock"
 )
 
 // endpointScenario sends garbage tokens (nothing to mint) to url: 20
@@ -200,26 +198,19 @@ func TestConformUnreachableIsARuntimeError(t *testing.T) {
 // nonconforming, and the cases it did answer are judged as usual.
 func TestConformDroppedAnswersAreNotJudged(t *testing.T) {
 	t.Parallel()
-	cfg, err := mock.Builtin("email-default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(cfg, mock.WithSleep(func(context.Context, time.Duration) {}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetUserAttributeVerificationCode") {
-			if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
-				c.Close()
+	url := servedMock(t, func(mock http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetUserAttributeVerificationCode") {
+				if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
+					c.Close()
+				}
+				return
 			}
-			return
+			mock.ServeHTTP(w, r)
 		}
-		srv.ServeHTTP(w, r)
-	}))
-	defer ts.Close()
+	})
 	junit := filepath.Join(t.TempDir(), "junit.xml")
-	code, out, errs := conform(t, "--endpoint", ts.URL, "--run", `^(auth\.garbage|protocol\.target-unknown)$`, "--json", "--junit", junit)
+	code, out, errs := conform(t, "--endpoint", url, "--run", `^(auth\.garbage|protocol\.target-unknown)$`, "--json", "--junit", junit)
 	if code != domain.ExitRuntime {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errs)
 	}
