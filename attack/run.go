@@ -126,7 +126,11 @@ func WithName(name string) Option { return func(o *config) { o.name = name } }
 // survive stage boundaries. It is tuned once, before any request, as
 // vegeta's KeepAlive(true), HTTP2(false) and Connections(n) would (those
 // options mutate the transport, which must not happen once it is in use).
-func (c *config) transport(plan *scenarios.Plan) http.RoundTripper {
+// Its connections are capped at the in-flight cap: a request that dials
+// while another's connection turns idle leaves an extra connection behind,
+// and those would otherwise creep past the file descriptors the cap was
+// sized for.
+func (c *config) transport(plan *scenarios.Plan, maxInFlight int) http.RoundTripper {
 	var t *http.Transport
 	switch {
 	case c.client == nil || c.client.Transport == nil:
@@ -149,6 +153,7 @@ func (c *config) transport(plan *scenarios.Plan) http.RoundTripper {
 	if plan.Connections > 0 {
 		t.MaxIdleConnsPerHost = plan.Connections
 	}
+	t.MaxConnsPerHost = maxInFlight
 	return t
 }
 
@@ -194,7 +199,7 @@ func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint st
 	r := &runner{plan: plan, cfg: c, sink: sink, bare: strings.TrimRight(endpoint, "/") + "/"}
 	r.stats.Start = c.now()
 	r.stats.Generator = generatorStats(plan.MaxInFlight, c.fdsPerRequest)
-	rt := c.transport(plan)
+	rt := c.transport(plan, r.stats.Generator.MaxInFlight)
 	if t, ok := rt.(*http.Transport); ok {
 		defer t.CloseIdleConnections()
 	}

@@ -154,7 +154,8 @@ peak_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
 peak_mb=$(awk -v k="$peak_kib" 'BEGIN {printf "%.0f", k * 1024 / 1e6}')
 cpu_s=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$work/time.txt")
 secs() { date -d "$1" +%s.%N; }
-start=$(secs "$(jq -r .run.start "$sum")")
+# The stage's own start (the run's is earlier by the archive's setup).
+start=$(secs "$(jq -r '.schedule[0].start // .run.start' "$sum")")
 last=$(secs "$(jq -r .totals.last_request "$sum")")
 last_s=$(awk -v a="$last" -v b="$start" 'BEGIN {printf "%.2f", a - b}')
 read -r requests planned <<<"$(jq -r '.totals | "\(.requests) \(.planned_requests)"' "$sum")"
@@ -167,7 +168,8 @@ failure=$(jq -r '.reliability.failure // ""' "$sum")
 max_fds=$(awk 'BEGIN {m = 0} $3 > m {m = $3} END {print m}' "$rss_log")
 
 rss_pass=$(awk -v p="$peak_mb" -v l="$max_rss" 'BEGIN {print (p < l ? "PASS" : "FAIL")}')
-late_pass=$(awk -v l="$last_s" -v d="$duration" 'BEGIN {print (l <= d ? "PASS" : "FAIL")}')
+# 20 ms of slack: the stage's start is taken just before vegeta's own.
+late_pass=$(awk -v l="$last_s" -v d="$duration" 'BEGIN {print (l <= d + 0.02 ? "PASS" : "FAIL")}')
 # "other" is a failure below HTTP that cogload could not explain: before generator limits
 # had their own outcome, the generator's "too many open files" landed there.
 other=$(jq -r '[.outcomes[] | select(.outcome == "other") | .count] | add // 0' "$sum")
