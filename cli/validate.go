@@ -118,7 +118,7 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	// Count what the token sources hold, so the plan's pool sizes and
 	// per-user predictions are the run's; a bad token or users file is
 	// invalid input here as in run.
-	if err := tokens.Inspect(ctx, plan, tokens.Env{Dir: scenarioDir(plan.SourcePath), Getenv: stdio.Getenv}); err != nil {
+	if err := tokens.Inspect(ctx, plan, tokens.Env{Getenv: stdio.Getenv}); err != nil {
 		return domain.InvalidInput(fmt.Errorf("validate: %w", err))
 	}
 	var check *preflight.Report
