@@ -159,8 +159,15 @@ func (p *Pacer) inFlight(hits uint64) uint64 {
 		return 0
 	}
 	n := hits - min(p.received(), hits)
-	if n > p.peak.Load() {
-		p.peak.Store(n) // only the pacing goroutine writes it
+	// A worker hands its result over before the consumer counts it, and
+	// may take the next hit in between: the count can run one past what
+	// vegeta's worker cap lets be in flight, which the peak leaves out.
+	peak := n
+	if p.maxInFlight > 0 {
+		peak = min(peak, p.maxInFlight)
+	}
+	if peak > p.peak.Load() {
+		p.peak.Store(peak) // only the pacing goroutine writes it
 	}
 	return n
 }
