@@ -41,6 +41,7 @@ type Aggregator struct {
 	outCap int
 
 	sent, okCount, throttled, errs, viol uint64
+	unsent                               uint64
 	ignored                              uint64
 	bytesIn, bytesOut                    uint64
 	first, last                          time.Time
@@ -50,6 +51,7 @@ type Aggregator struct {
 
 	examples     []ViolationExample
 	schedule     []StageRun
+	generator    *Generator
 	exampleKinds map[uint64]uint8
 }
 
@@ -76,7 +78,7 @@ func NewAggregator(plan *scenarios.Plan, start time.Time) *Aggregator {
 	a.attrs = hists(len(plan.Attributes))
 	a.metas = hists(len(plan.Metadata))
 	a.stages = hists(a.nStages)
-	a.cells = make([]uint64, a.nStages*a.nVariants*a.outCap*4)
+	a.cells = make([]uint64, a.nStages*a.nVariants*a.outCap*domain.Verdicts)
 	// The ring must cover every request still in flight when later ones
 	// start, so a late sample lands in its own second: the timeout plus
 	// slack, within sane bounds.
@@ -95,7 +97,7 @@ func hists(n int) []*hdr.Histogram {
 }
 
 func (a *Aggregator) cellIndex(stage, variant, outcome int, v domain.Verdict) int {
-	return ((stage*a.nVariants+variant)*a.outCap+outcome)*4 + int(v)
+	return ((stage*a.nVariants+variant)*a.outCap+outcome)*domain.Verdicts + int(v)
 }
 
 // outcome returns the index of name, registering it on first sight (the
@@ -117,9 +119,10 @@ func (a *Aggregator) outcome(name string) int {
 func (a *Aggregator) growCells() {
 	oldCap := a.outCap
 	a.outCap *= 2
-	cells := make([]uint64, a.nStages*a.nVariants*a.outCap*4)
+	const nv = domain.Verdicts
+	cells := make([]uint64, a.nStages*a.nVariants*a.outCap*nv)
 	for sv := 0; sv < a.nStages*a.nVariants; sv++ {
-		copy(cells[sv*a.outCap*4:], a.cells[sv*oldCap*4:(sv+1)*oldCap*4])
+		copy(cells[sv*a.outCap*nv:], a.cells[sv*oldCap*nv:(sv+1)*oldCap*nv])
 	}
 	a.cells = cells
 }
@@ -133,7 +136,7 @@ func (a *Aggregator) Add(s domain.Sample) {
 		return
 	}
 	verdict := s.Verdict
-	if verdict > domain.VerdictViolation {
+	if int(verdict) >= domain.Verdicts {
 		verdict = domain.VerdictViolation
 	}
 	o := a.outcome(s.Outcome)
@@ -160,6 +163,8 @@ func (a *Aggregator) Add(s domain.Sample) {
 	case domain.VerdictViolation:
 		a.viol++
 		a.example(s, o)
+	case domain.VerdictUnsent:
+		a.unsent++
 	}
 	a.bytesIn += s.BytesIn
 	a.bytesOut += s.BytesOut
@@ -231,6 +236,7 @@ func (a *Aggregator) Progress() domain.Progress {
 		Throttled:  a.throttled,
 		Errors:     a.errs,
 		Violations: a.viol,
+		Unsent:     a.unsent,
 	}
 	if a.sent > 0 {
 		p.Elapsed = max(a.last.Sub(a.start), 0)

@@ -60,6 +60,10 @@ func (a *Aggregator) Summary(meta RunMeta) (*Summary, error) {
 		Counts:   a.countCells(),
 		Schedule: slices.Clone(a.schedule),
 	}
+	if a.generator != nil {
+		g := *a.generator
+		s.Generator = &g
+	}
 	s.Violations.Examples = slices.Clone(a.examples)
 	t := &s.Totals
 	t.Ignored = a.ignored
@@ -87,7 +91,7 @@ func (a *Aggregator) Summary(meta RunMeta) (*Summary, error) {
 	if err := derive(s, hs); err != nil {
 		return nil, err
 	}
-	s.Thresholds = EvaluateThresholds(s, p.Thresholds)
+	s.judge(p.Thresholds)
 	return s, nil
 }
 
@@ -96,9 +100,9 @@ func (a *Aggregator) countCells() []CountCell {
 	for st := 0; st < a.nStages; st++ {
 		for v := 0; v < a.nVariants; v++ {
 			for o, name := range a.outcomeNames {
-				for vd := domain.VerdictPass; vd <= domain.VerdictViolation; vd++ {
-					if n := a.cells[a.cellIndex(st, v, o, vd)]; n > 0 {
-						cells = append(cells, CountCell{Stage: st, Variant: v, Outcome: name, Verdict: vd.String(), Count: n})
+				for vd := range domain.Verdicts {
+					if n := a.cells[a.cellIndex(st, v, o, domain.Verdict(vd))]; n > 0 {
+						cells = append(cells, CountCell{Stage: st, Variant: v, Outcome: name, Verdict: domain.Verdict(vd).String(), Count: n})
 					}
 				}
 			}
@@ -187,8 +191,8 @@ func variantResults(p *scenarios.Plan) []VariantResult {
 
 // tally accumulates the counts of one group.
 type tally struct {
-	requests, ok, thr, errs, viol, pass uint64
-	outcomes                            map[string]uint64
+	requests, ok, thr, errs, viol, pass, unsent uint64
+	outcomes                                    map[string]uint64
 }
 
 func (g *tally) add(c CountCell) {
@@ -203,6 +207,8 @@ func (g *tally) add(c CountCell) {
 		g.thr += c.Count
 	case "error":
 		g.errs += c.Count
+	case "unsent":
+		g.unsent += c.Count
 	default:
 		g.viol += c.Count
 	}
@@ -283,11 +289,11 @@ func derive(s *Summary, hs histSet) error {
 	t.Requests, t.OK, t.Throttled, t.Errors, t.Violations, t.Passed = all.requests, all.ok, all.thr, all.errs, all.viol, all.pass
 	t.OKRate, t.ThrottleRate = ratio(all.ok, all.requests), ratio(all.thr, all.requests)
 	t.ErrorRate, t.ViolationRate = ratio(all.errs, all.requests), ratio(all.viol, all.requests)
+	t.Unsent, t.UnsentRate = all.unsent, ratio(all.unsent, all.requests)
 	t.AchievedRate = 0
 	if t.SendWindowS > 0 {
 		t.AchievedRate = round2(float64(t.Requests) / t.SendWindowS)
 	}
-	judgeSchedule(s)
 	s.Violations.Count = all.viol
 
 	var err error
@@ -344,6 +350,8 @@ func derive(s *Summary, hs histSet) error {
 			v.Outcomes = tv.outcomeList()
 		}
 	}
+	// Last: its advice reads the latency.
+	judgeSchedule(s)
 	return nil
 }
 
@@ -367,7 +375,8 @@ func indexOf(n int, name func(int) string) map[string]int {
 
 // OutcomeClass groups an outcome for reports: "ok", the Cognito error
 // class (auth, validation, throttle, limit, delivery, trigger, server),
-// "transport", "http" or "unknown".
+// "transport", "http", "generator" (the load generator's own limits) or
+// "unknown".
 func OutcomeClass(outcome string) string {
 	switch outcome {
 	case domain.OutcomeOK:
@@ -376,6 +385,8 @@ func OutcomeClass(outcome string) string {
 		return "transport"
 	case domain.OutcomeHTTP:
 		return "http"
+	case domain.OutcomeGeneratorLimit:
+		return "generator"
 	}
 	if c := cognito.ClassOf(outcome); c != "" {
 		return string(c)

@@ -110,6 +110,7 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 	}
 	out.Series = mergeSeries(sums, r.Start.Unix())
 	out.Schedule = mergeSchedules(sums)
+	out.Generator = mergeGenerators(sums)
 	if err := derive(out, hs); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
@@ -117,7 +118,7 @@ func MergeSummaries(sums ...*Summary) (*Summary, error) {
 	for i, tr := range base.Thresholds {
 		th[i] = tr.Threshold()
 	}
-	out.Thresholds = EvaluateThresholds(out, th)
+	out.judge(th)
 	r.ExitStatus = out.Status()
 	return out, nil
 }

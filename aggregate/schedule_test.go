@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/reportfixture"
 )
 
@@ -91,5 +92,72 @@ func TestScheduleMergesAndOldSummariesRead(t *testing.T) {
 	}
 	if back.Schedule != nil || back.Totals.Requests != old.Totals.Requests {
 		t.Errorf("v1 summary read back as %+v", back.Totals)
+	}
+}
+
+// TestBehindAdviceFitsTheCause: the advice of a run behind schedule names
+// what held it back — the in-flight cap (and the file-descriptor limit
+// that set it), the generator's own limits, or else its CPUs — and never
+// the generic "raise connections or workers".
+func TestBehindAdviceFitsTheCause(t *testing.T) {
+	t.Parallel()
+	gen := &aggregate.Generator{CPUs: 2, FDSoft: 4096, FDHard: 8192, MaxInFlight: 3840, MaxInFlightFrom: aggregate.CapFromFDs, PeakInFlight: 3840}
+	for _, tc := range []struct {
+		name     string
+		lost     string // every 20th request lost to it
+		skip     func(*aggregate.StageRun)
+		gen      *aggregate.Generator
+		want     []string
+		dontWant []string
+	}{
+		{"at the cap set by descriptors", "", func(st *aggregate.StageRun) { st.Skipped, st.SkippedInFlight = 50, 50 }, gen,
+			[]string{"50 skipped (50 at the in-flight cap)", "the cap of 3,840 requests in flight (set by the file-descriptor limit, soft 4,096: raise it with ulimit -n)", "p50 "},
+			[]string{"CPUs", "connections or workers"}},
+		{"at the default cap", "", func(st *aggregate.StageRun) { st.Skipped, st.SkippedInFlight = 50, 50 },
+			&aggregate.Generator{CPUs: 2, MaxInFlight: 4096, MaxInFlightFrom: aggregate.CapFromDefault},
+			[]string{"cap of 4,096 requests in flight (cogload's default)", "raise load.maxInFlight"}, []string{"ulimit"}},
+		{"out of descriptors", domain.OutcomeGeneratorLimit, func(st *aggregate.StageRun) { st.Skipped = 5 }, gen,
+			[]string{"ran out of file descriptors or local ports (file-descriptor limit: soft 4,096, hard 8,192)", "ulimit -n"}, []string{"CPUs"}},
+		{"short of CPU", "", func(st *aggregate.StageRun) { st.Skipped, st.SkippedLate = 30, 10 }, gen,
+			[]string{"30 skipped (10 still due at the stage's end, 20 too far behind schedule)", "could not keep up on its 2 CPUs", "add shards"},
+			[]string{"in-flight cap", "file descriptors"}},
+		{"no generator recorded", "", func(st *aggregate.StageRun) { st.Skipped = 30 }, nil,
+			[]string{"could not keep up on its CPUs"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := reportfixture.Plan()
+			samples := reportfixture.Samples(p)
+			sched := reportfixture.Schedule(p, samples)
+			tc.skip(&sched[1])
+			a := aggregate.NewAggregator(p, reportfixture.Start)
+			for i, s := range samples {
+				if tc.lost != "" && i%20 == 0 {
+					s.Code, s.Outcome, s.Verdict = 0, tc.lost, domain.VerdictUnsent
+				}
+				a.Add(s)
+			}
+			a.SetSchedule(sched)
+			if tc.gen != nil {
+				a.SetGenerator(*tc.gen)
+			}
+			s, err := a.Summary(aggregate.RunMeta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.Totals.BehindSchedule {
+				t.Fatalf("not behind: %+v", s.Schedule)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(s.Totals.BehindNote, w) {
+					t.Errorf("note lacks %q:\n%s", w, s.Totals.BehindNote)
+				}
+			}
+			for _, w := range tc.dontWant {
+				if strings.Contains(s.Totals.BehindNote, w) {
+					t.Errorf("note has %q:\n%s", w, s.Totals.BehindNote)
+				}
+			}
+		})
 	}
 }

@@ -323,6 +323,8 @@ func TestSchemaInSyncWithStructs(t *testing.T) {
 			reflect.Uint8: "integer", reflect.Slice: "array", reflect.Map: "object",
 		}
 		switch typ.Kind() {
+		case reflect.Pointer: // an optional struct, left out when nil
+			checkType(path, s, typ.Elem())
 		case reflect.Struct:
 			ref, _ := s["$ref"].(string)
 			if ref != "#/$defs/"+typ.Name() {

@@ -8,7 +8,7 @@ import (
 
 // Schema is the version tag of summary.json. A reader refuses other
 // values rather than misreading them.
-const Schema = "cogload.summary/v1.2"
+const Schema = "cogload.summary/v1.3"
 
 // Summary is everything known about one run (or a merge of shards of one
 // run): the contents of summary.json and the input of every renderer,
@@ -42,6 +42,12 @@ type Summary struct {
 	Schedule []StageRun `json:"schedule,omitempty"`
 
 	Thresholds []ThresholdResult `json:"thresholds"`
+	// Reliability says whether the run measured its target; a run that
+	// did not fails whatever its thresholds say (since v1.3).
+	Reliability Reliability `json:"reliability,omitzero"`
+	// Generator is what the load generator had to work with (since v1.3;
+	// absent in summaries built from samples alone).
+	Generator *Generator `json:"generator,omitempty"`
 
 	// Counts is the raw, exact tally that every count and rate above is
 	// derived from: one cell per (stage, variant, outcome, verdict) seen.
@@ -175,6 +181,12 @@ type Totals struct {
 
 	BytesIn  uint64 `json:"bytes_in"`
 	BytesOut uint64 `json:"bytes_out"`
+
+	// Unsent counts requests the load generator could not send (outcome
+	// generator_limit, verdict unsent): its own limits, never the
+	// target's errors (since v1.3).
+	Unsent     uint64  `json:"unsent,omitempty"`
+	UnsentRate float64 `json:"unsent_rate,omitempty"`
 }
 
 // Latency is a set of percentiles in milliseconds.
@@ -356,7 +368,7 @@ type CountCell struct {
 	Stage   int    `json:"stage"`
 	Variant int    `json:"variant"`
 	Outcome string `json:"outcome"`
-	Verdict string `json:"verdict"` // pass, throttled, error, violation
+	Verdict string `json:"verdict"` // pass, throttled, error, violation, unsent
 	Count   uint64 `json:"count"`
 }
 
@@ -382,12 +394,16 @@ func (s *Summary) Passed() bool {
 }
 
 // Status is the exit status a finished run earns: 130 when interrupted,
-// 98 when a variant got a wrong answer, 99 when a threshold failed, 0
-// otherwise.
+// 1 when it did not measure its target (CheckReliability: nothing sent,
+// no answer from the target, or too many requests unanswered or unsent
+// with no threshold about them), 98 when a variant got a wrong answer, 99
+// when a threshold failed, 0 otherwise.
 func (s *Summary) Status() domain.ExitCode {
 	switch {
 	case s.Run.Interrupted:
 		return domain.ExitInterrupted
+	case s.CheckReliability().Failure != "":
+		return domain.ExitRuntime
 	case s.Violations.Count > 0:
 		return domain.ExitViolations
 	case !s.Passed():

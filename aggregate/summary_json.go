@@ -23,6 +23,9 @@ func ReadSummary(r io.Reader) (*Summary, error) {
 	if err := checkSummary(&s); err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
+	// Derived from the counts and thresholds by the rule of this version,
+	// as Status is, so summaries written before v1.3 carry it too.
+	s.Reliability = s.CheckReliability()
 	return &s, nil
 }
 

@@ -113,7 +113,7 @@ func checkFilterValue(s *Summary, key, val string) string {
 func knownOutcome(s *Summary, code string) bool {
 	switch code {
 	case domain.OutcomeOK, domain.OutcomeTimeout, domain.OutcomeConnRefused, domain.OutcomeConnReset,
-		domain.OutcomeHTTP, domain.OutcomeOther:
+		domain.OutcomeHTTP, domain.OutcomeOther, domain.OutcomeGeneratorLimit:
 		return true
 	}
 	if _, ok := cognito.Lookup(code); ok {

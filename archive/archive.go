@@ -69,6 +69,9 @@ type RunEnd struct {
 	// Schedule is how each stage went against its schedule, from the
 	// attack; the summary judges "behind schedule" by it.
 	Schedule []aggregate.StageRun
+	// Generator is what the load generator had to work with, from the
+	// attack; the summary's advice fits it.
+	Generator *aggregate.Generator
 }
 
 // ArchiveWriter writes a run archive: results.bin while the run goes,
@@ -204,6 +207,9 @@ func (w *ArchiveWriter) Finish(end RunEnd) (*aggregate.Summary, error) {
 	}
 	if end.Schedule != nil {
 		w.agg.SetSchedule(end.Schedule)
+	}
+	if end.Generator != nil {
+		w.agg.SetGenerator(*end.Generator)
 	}
 	s, err := w.agg.Summary(meta)
 	if err != nil {

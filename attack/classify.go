@@ -36,9 +36,24 @@ func Classify(res *vegeta.Result) string {
 	return classifyTransport(res.Error)
 }
 
+// generatorLimits are the errors of the load generator's own machine:
+// out of file descriptors (EMFILE, ENFILE), of local ports
+// (EADDRNOTAVAIL) or of socket buffers (ENOBUFS). A request failing so
+// never left this machine; blaming the target for it would be wrong.
+var generatorLimits = []string{
+	"too many open files",
+	"cannot assign requested address",
+	"no buffer space available",
+}
+
 // classifyTransport maps net/http's error text (the Result keeps only the
-// string) to a transport outcome.
+// string) to a transport outcome, or to domain.OutcomeGeneratorLimit.
 func classifyTransport(e string) string {
+	for _, l := range generatorLimits {
+		if strings.Contains(e, l) {
+			return domain.OutcomeGeneratorLimit
+		}
+	}
 	switch {
 	case strings.Contains(e, "Client.Timeout"),
 		strings.Contains(e, "deadline exceeded"),
@@ -59,11 +74,15 @@ func classifyTransport(e string) string {
 	return domain.OutcomeOther
 }
 
-// Judge gives an outcome's verdict against a variant's expectation:
+// Judge gives an outcome's verdict against a variant's expectation: a
+// request the generator could not send is unsent (nothing to judge);
 // expected outcomes pass; throttling is throttled whatever the set says;
 // server, delivery and trigger faults and transport failures are
 // operational errors; anything else is a wrong answer (a violation).
 func Judge(outcome string, exp domain.Expectation) domain.Verdict {
+	if domain.IsGeneratorLimit(outcome) {
+		return domain.VerdictUnsent
+	}
 	if exp.Allows(outcome) {
 		return domain.VerdictPass
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -140,6 +141,11 @@ func TestClassifyStrings(t *testing.T) {
 		`Post "http://h/": tls: failed to verify certificate`: domain.OutcomeOther,
 		`Post "http://h/": dial tcp: lookup h: no such host`:  domain.OutcomeOther,
 		``: domain.OutcomeOther,
+		// The generator's own limits, in the words of this OS's errno table.
+		`Post "http://h/": dial tcp 127.0.0.1:9229: socket: ` + syscall.EMFILE.Error():            domain.OutcomeGeneratorLimit,
+		`Post "http://h/": dial tcp 127.0.0.1:9229: socket: ` + syscall.ENFILE.Error():            domain.OutcomeGeneratorLimit,
+		`Post "http://h/": dial tcp 127.0.0.1:9229: connect: ` + syscall.EADDRNOTAVAIL.Error():    domain.OutcomeGeneratorLimit,
+		`Post "http://h/": write tcp 127.0.0.1:5->127.0.0.1:6: write: ` + syscall.ENOBUFS.Error(): domain.OutcomeGeneratorLimit,
 	} {
 		if got := Classify(&vegeta.Result{Error: e}); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", e, got, want)
@@ -171,6 +177,9 @@ func TestJudge(t *testing.T) {
 		{domain.OutcomeHTTP, exp, domain.VerdictError},
 		{"SomethingNewException", exp, domain.VerdictViolation},
 		{domain.OutcomeTimeout, domain.Expectation{Outcomes: []string{domain.OutcomeTimeout}}, domain.VerdictPass},
+		// Never sent: nothing to judge, whatever the expectation says.
+		{domain.OutcomeGeneratorLimit, exp, domain.VerdictUnsent},
+		{domain.OutcomeGeneratorLimit, domain.Expectation{Outcomes: []string{domain.OutcomeGeneratorLimit}}, domain.VerdictUnsent},
 	}
 	for _, tt := range tests {
 		if got := Judge(tt.outcome, tt.exp); got != tt.want {

@@ -86,7 +86,7 @@ func TestSmokeScenarioAgainstMock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := sc.Compile(scenarios.CompileOptions{Rate: 60, Duration: time.Second})
+	plan, err := sc.Compile(scenarios.CompileOptions{Rate: new(60.0), Duration: new(time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,9 +43,11 @@ func hitTime(g scenarios.Segment, n float64) (time.Duration, bool) {
 }
 
 // Pacer is a vegeta.Pacer for one stage: constant, ramp or steps. It sends
-// the stage's planned hits on schedule, stops when the stage's duration
-// ends (run it with du=0), and rather than catching up after a stall with
-// a burst, it skips hits more than MaxBacklog behind and counts them.
+// the stage's planned hits on schedule and stops at the stage's end (run
+// it with du=0): a hit still due then is never sent. Rather than catch up
+// after a stall with a burst, it skips hits more than MaxBacklog behind;
+// with LimitInFlight, it skips a hit due while the cap on requests in
+// flight is reached. Skipped hits are counted.
 type Pacer struct {
 	stage      scenarios.Stage
 	segs       []scenarios.Segment
@@ -53,7 +55,12 @@ type Pacer struct {
 	total      float64
 	hits       uint64 // the hits the stage sends (Stage.Hits)
 	maxBacklog time.Duration
-	skipped    atomic.Uint64
+	skipped    atomic.Uint64 // every hit skipped, whatever the reason
+	atCap      atomic.Uint64 // of skipped: due while the cap was reached
+
+	maxInFlight uint64
+	received    func() uint64
+	peak        atomic.Uint64
 }
 
 var _ vegeta.Pacer = (*Pacer)(nil)
@@ -72,25 +79,47 @@ func NewPacer(st scenarios.Stage, maxBacklog time.Duration) *Pacer {
 	return p
 }
 
+// LimitInFlight caps the requests in flight at max: the hits dispatched
+// less those whose results were received (received counts them,
+// including results that carry no request). A hit due while max are in
+// flight is skipped. Call it before the attack starts.
+func (p *Pacer) LimitInFlight(max uint64, received func() uint64) {
+	p.maxInFlight, p.received = max, received
+}
+
 // Planned returns the number of hits the stage schedules in total.
 func (p *Pacer) Planned() float64 { return p.total }
+
+// Hits returns the number of hits the stage sends when nothing is skipped.
+func (p *Pacer) Hits() uint64 { return p.hits }
 
 // Expected returns the hits scheduled in the first elapsed of the stage.
 func (p *Pacer) Expected(elapsed time.Duration) float64 {
 	return p.stage.RequestsUpTo(elapsed)
 }
 
-// Skipped returns the hits given up after falling behind schedule.
+// Skipped returns the hits the pacer skipped; SkippedInFlight the part of
+// them due while the in-flight cap was reached.
 func (p *Pacer) Skipped() uint64 { return p.skipped.Load() }
+
+// SkippedInFlight returns the hits skipped at the in-flight cap.
+func (p *Pacer) SkippedInFlight() uint64 { return p.atCap.Load() }
+
+// PeakInFlight returns the most requests in flight the pacer saw.
+func (p *Pacer) PeakInFlight() uint64 { return p.peak.Load() }
 
 // Pace implements vegeta.Pacer. It is called from the attack's single
 // pacing goroutine with the hits dispatched so far. Hit n (from 0) is due
 // when the schedule's integral reaches n+Offset, so (with Offset 0) the
 // first goes at once and the stage sends Stage.Hits of them.
 func (p *Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	// Nothing goes out after the stage's end, however far behind it is:
+	// the next stage's schedule owns that time. The runner counts what
+	// was still due as skipped.
+	if elapsed >= p.stage.Duration {
+		return 0, true
+	}
 	done := hits + p.skipped.Load()
-	// Past the end, hits still owed within the backlog are sent late
-	// rather than lost; the rest are skipped below.
 	if done >= p.hits {
 		return 0, true
 	}
@@ -101,17 +130,46 @@ func (p *Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 			done += n
 		}
 	}
-	due, ok := p.Due(done)
-	if !ok {
-		// Nothing left in the stage. Stop now: vegeta sends a hit after
-		// every wait, so waiting for the stage's end would add one. Run
-		// waits out the rest of the stage instead.
-		return 0, true
+	inFlight := p.inFlight(hits)
+	for {
+		due, ok := p.Due(done)
+		if !ok {
+			// Nothing left in the stage. Stop now: vegeta sends a hit after
+			// every wait, so waiting for the stage's end would add one. Run
+			// waits out the rest of the stage instead.
+			return 0, true
+		}
+		if due > elapsed {
+			return due - elapsed, false
+		}
+		if p.maxInFlight == 0 || inFlight < p.maxInFlight {
+			return 0, false
+		}
+		// Due now with the cap reached: skip it rather than queue it.
+		p.skipped.Add(1)
+		p.atCap.Add(1)
+		done++
 	}
-	if due <= elapsed {
-		return 0, false
+}
+
+// inFlight returns the requests in flight after hits were dispatched, and
+// records the peak.
+func (p *Pacer) inFlight(hits uint64) uint64 {
+	if p.received == nil {
+		return 0
 	}
-	return due - elapsed, false
+	n := hits - min(p.received(), hits)
+	// A worker hands its result over before the consumer counts it, and
+	// may take the next hit in between: the count can run one past what
+	// vegeta's worker cap lets be in flight, which the peak leaves out.
+	peak := n
+	if p.maxInFlight > 0 {
+		peak = min(peak, p.maxInFlight)
+	}
+	if peak > p.peak.Load() {
+		p.peak.Store(peak) // only the pacing goroutine writes it
+	}
+	return n
 }
 
 // Due returns when hit n (counted from 0) of the stage is due; ok is false

@@ -171,3 +171,156 @@ func TestShardedPacersInterleave(t *testing.T) {
 		}
 	}
 }
+
+// TestPacerStopsAtTheStageEnd: a generator that stalls past its stage's
+// end sends nothing more then, however far behind it is (it used to send
+// its backlog late, into the next stage's time).
+func TestPacerStopsAtTheStageEnd(t *testing.T) {
+	st := scenarios.Stage{Kind: scenarios.StageConstant, Duration: time.Second, From: 100}
+	p := NewPacer(st, 0)
+	sent := simulate(t, p, 900*time.Millisecond, 300*time.Millisecond)
+	late := 0
+	for _, s := range sent {
+		if s >= st.Duration {
+			late++
+		}
+	}
+	// The one hit scheduled before the stall goes at 1.2s in this
+	// simulation; the attack's targeter refuses it (TestRunNeverSendsAfterTheStageEnd).
+	if late > 1 {
+		t.Errorf("%d hits sent after the stage's end, want at most the one scheduled before the stall", late)
+	}
+	if n := uint64(len(sent)) + p.Skipped(); n >= st.Hits() {
+		t.Errorf("sent %d + skipped %d = all %d hits: the ones due after the stall should be neither", len(sent), p.Skipped(), st.Hits())
+	}
+}
+
+// TestPacerSkipsAtTheInFlightCap: against a target answering in 50 ms, a
+// cap of 20 requests in flight holds about 400 of the 1000 hits a second
+// asks for; the hits due at the cap are skipped and counted, never queued
+// into a burst. The simulation holds a hit back while the cap is reached,
+// as vegeta's worker cap (set to the in-flight cap) does.
+func TestPacerSkipsAtTheInFlightCap(t *testing.T) {
+	const latency, maxInFlight = 50 * time.Millisecond, 20
+	st := scenarios.Stage{Kind: scenarios.StageConstant, Duration: time.Second, From: 1000}
+	p := NewPacer(st, 0)
+	var (
+		elapsed time.Duration
+		sent    []time.Duration
+	)
+	answered := func(at time.Duration) uint64 { // results received by at
+		n := 0
+		for _, s := range sent {
+			if s+latency <= at {
+				n++
+			}
+		}
+		return uint64(n)
+	}
+	p.LimitInFlight(maxInFlight, func() uint64 { return answered(elapsed) })
+	peak := 0
+	for range 100_000 {
+		wait, stop := p.Pace(elapsed, uint64(len(sent)))
+		if stop {
+			break
+		}
+		elapsed += wait
+		if len(sent)-int(answered(elapsed)) >= maxInFlight {
+			elapsed = sent[answered(elapsed)] + latency // the next worker to free up
+		}
+		sent = append(sent, elapsed)
+		peak = max(peak, len(sent)-int(answered(elapsed)))
+	}
+	if peak > maxInFlight {
+		t.Errorf("%d requests in flight at once, cap %d", peak, maxInFlight)
+	}
+	if len(sent) < 350 || len(sent) > 450 {
+		t.Errorf("sent %d, want about 400 (cap / latency)", len(sent))
+	}
+	// What was neither sent in time nor skipped was still due at the
+	// stage's end: the runner counts it late (and its targeter refuses a
+	// hit held past the end).
+	inTime := slices.IndexFunc(sent, func(s time.Duration) bool { return s >= st.Duration })
+	if inTime < 0 {
+		inTime = len(sent)
+	}
+	if late := int(st.Hits()) - inTime - int(p.Skipped()); late < 0 || late > 50 {
+		t.Errorf("sent %d in time + skipped %d: %d left late of %d hits, want a few (one latency's worth at most)", inTime, p.Skipped(), late, st.Hits())
+	}
+	sent = sent[:inTime]
+	if at := p.SkippedInFlight(); at < p.Skipped()*9/10 {
+		t.Errorf("%d of %d skipped hits put down to the cap, want nearly all", at, p.Skipped())
+	}
+	if got := p.PeakInFlight(); got < maxInFlight-1 || got > maxInFlight {
+		t.Errorf("PeakInFlight %d, want the cap %d", got, maxInFlight)
+	}
+	burst := perInterval(sent, 10*time.Millisecond, 100)
+	if m := slices.Max(burst); m > maxInFlight/2 {
+		t.Errorf("%d hits in one 10 ms interval: a burst", m)
+	}
+}
+
+// TestPlanSaysWhatThePacerDoes: for compiled scenarios of every stage
+// shape, the requests, duration and peak the plan reports (what validate
+// and summary.json show) are what the pacers send.
+func TestPlanSaysWhatThePacerDoes(t *testing.T) {
+	for name, stages := range map[string]string{
+		"fractional constant": `{duration: 3s, rate: 2.5}`,
+		"ramp":                `{duration: 3s, ramp: {from: 0, to: 41}}`,
+		"steps cut short":     `{duration: 12s, steps: {from: 10, to: 100, step: 10, every: 5s}}`,
+		"steps whole":         `{steps: {from: 30, to: 10, step: 10, every: 2s}}`,
+		"two stages":          "{duration: 2s, rate: 7}\n    - {duration: 1500ms, ramp: {from: 3, to: 9}}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			sc, err := scenarios.Parse("t.yaml", []byte("name: t\ntokenPools:\n  - {name: valid, weight: 1}\nload:\n  stages:\n    - "+stages+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := sc.Compile(scenarios.CompileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sent int
+			var peak float64
+			for _, st := range plan.Stages {
+				times := simulate(t, NewPacer(st, 0), 0, 0)
+				sent += len(times)
+				if n := len(times); n > 0 && times[n-1] >= st.Duration {
+					t.Errorf("stage %s: a hit at %s, after its %s", st.Name, times[n-1], st.Duration)
+				}
+				// A stage ends at the rate it says ("to"): the hits of its
+				// last second, for shapes that hold a rate.
+				if st.Kind != scenarios.StageRamp {
+					last := 0
+					for _, at := range times {
+						if at >= st.Duration-time.Second {
+							last++
+						}
+					}
+					if math.Abs(float64(last)-st.To) > 1 {
+						t.Errorf("stage %s says it ends at %v req/s; the pacer sends %d in its last second", st.Name, st.To, last)
+					}
+				}
+				// The rate the pacer reaches: hits per second over a
+				// second-long window (a constant or step holds its rate).
+				for i := range times {
+					j := i
+					for j < len(times) && times[j]-times[i] < time.Second {
+						j++
+					}
+					if times[i]+time.Second <= st.Duration {
+						peak = max(peak, float64(j-i))
+					}
+				}
+			}
+			if float64(sent) != plan.TotalRequests() {
+				t.Errorf("pacers sent %d, the plan says %v", sent, plan.TotalRequests())
+			}
+			// A ramp reaches its peak only at its end: no second holds it.
+			ramps := slices.ContainsFunc(plan.Stages, func(st scenarios.Stage) bool { return st.Kind == scenarios.StageRamp })
+			if want := plan.PeakRate(); peak > want+1 || (!ramps && peak < want-1) {
+				t.Errorf("pacers peak at %v req/s over a second, the plan says %v", peak, want)
+			}
+		})
+	}
+}

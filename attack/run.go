@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -46,12 +47,15 @@ type StageStats struct {
 	// the interruption, for an interrupted stage); Sent those sent.
 	Planned float64
 	Sent    uint64
-	// Skipped counts hits the pacer gave up after falling more than its
-	// backlog behind schedule.
-	Skipped      uint64
-	TargetRate   float64 // mean planned rate over the time it ran
-	AchievedRate float64
-	Interrupted  bool
+	// Skipped counts the stage's hits that were not sent: given up after
+	// falling more than the pacer's backlog behind schedule, due while the
+	// in-flight cap was reached (SkippedInFlight), or still due when the
+	// stage ended (SkippedLate: nothing is sent after a stage's end).
+	Skipped                      uint64
+	SkippedInFlight, SkippedLate uint64
+	TargetRate                   float64 // mean planned rate over the time it ran
+	AchievedRate                 float64
+	Interrupted                  bool
 	// Exhausted: exclusive token pools ran out in this stage.
 	Exhausted bool
 }
@@ -67,6 +71,8 @@ type Stats struct {
 	// ended early.
 	Interrupted bool
 	Exhausted   bool
+	// Generator is what the load generator had to work with.
+	Generator GeneratorStats
 }
 
 // Option tunes Run.
@@ -79,6 +85,9 @@ type config struct {
 	now           func() time.Time
 	maxBacklog    time.Duration
 	name          string
+	// fdsPerRequest is how many file descriptors a request in flight
+	// holds: two when the target is served by this process.
+	fdsPerRequest int
 }
 
 // WithHTTPClient sends through a copy of c; its *http.Transport (if it is
@@ -104,6 +113,11 @@ func WithClock(now func() time.Time) Option { return func(o *config) { o.now = n
 // skips hits instead of bursting (default DefaultMaxBacklog).
 func WithMaxBacklog(d time.Duration) Option { return func(o *config) { o.maxBacklog = d } }
 
+// WithTargetInProcess says the target is served by this process (the
+// embedded mock), so each connection holds two of its file descriptors,
+// one per end, and the default in-flight cap leaves room for both.
+func WithTargetInProcess() Option { return func(o *config) { o.fdsPerRequest = 2 } }
+
 // WithName sets vegeta's attack name (Result.Attack, the X-Vegeta-Attack
 // header); shards of one run should use distinct names.
 func WithName(name string) Option { return func(o *config) { o.name = name } }
@@ -112,7 +126,11 @@ func WithName(name string) Option { return func(o *config) { o.name = name } }
 // survive stage boundaries. It is tuned once, before any request, as
 // vegeta's KeepAlive(true), HTTP2(false) and Connections(n) would (those
 // options mutate the transport, which must not happen once it is in use).
-func (c *config) transport(plan *scenarios.Plan) http.RoundTripper {
+// Its connections are capped at the in-flight cap: a request that dials
+// while another's connection turns idle leaves an extra connection behind,
+// and those would otherwise creep past the file descriptors the cap was
+// sized for.
+func (c *config) transport(plan *scenarios.Plan, maxInFlight int) http.RoundTripper {
 	var t *http.Transport
 	switch {
 	case c.client == nil || c.client.Transport == nil:
@@ -135,10 +153,11 @@ func (c *config) transport(plan *scenarios.Plan) http.RoundTripper {
 	if plan.Connections > 0 {
 		t.MaxIdleConnsPerHost = plan.Connections
 	}
+	t.MaxConnsPerHost = maxInFlight
 	return t
 }
 
-func (c *config) attacker(plan *scenarios.Plan, rt http.RoundTripper) *vegeta.Attacker {
+func (c *config) attacker(plan *scenarios.Plan, rt http.RoundTripper, maxInFlight int) *vegeta.Attacker {
 	cl := &http.Client{Transport: rt}
 	if c.client != nil {
 		cp := *c.client
@@ -149,10 +168,14 @@ func (c *config) attacker(plan *scenarios.Plan, rt http.RoundTripper) *vegeta.At
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	opts := []func(*vegeta.Attacker){vegeta.Client(cl), vegeta.Timeout(timeout), vegeta.MaxBody(MaxBody)}
+	// A worker sends one request at a time, so capping the workers at the
+	// in-flight cap holds it even for the one hit the pacer schedules ahead
+	// (vegeta sends a hit after every wait, whatever is in flight by then).
+	workers := uint64(maxInFlight)
 	if plan.MaxWorkers > 0 {
-		opts = append(opts, vegeta.MaxWorkers(plan.MaxWorkers))
+		workers = min(workers, plan.MaxWorkers)
 	}
+	opts := []func(*vegeta.Attacker){vegeta.Client(cl), vegeta.Timeout(timeout), vegeta.MaxBody(MaxBody), vegeta.MaxWorkers(workers)}
 	return vegeta.NewAttacker(opts...)
 }
 
@@ -162,7 +185,7 @@ func (c *config) attacker(plan *scenarios.Plan, rt http.RoundTripper) *vegeta.At
 // in flight finish (they still reach sink), skips the remaining stages and
 // returns Stats with Interrupted set and a nil error.
 func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint string, sink Sink, opts ...Option) (Stats, error) {
-	c := &config{progressEvery: 250 * time.Millisecond, now: time.Now, name: "cogload"}
+	c := &config{progressEvery: 250 * time.Millisecond, now: time.Now, name: "cogload", fdsPerRequest: 1}
 	for _, o := range opts {
 		o(c)
 	}
@@ -175,7 +198,8 @@ func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint st
 	}
 	r := &runner{plan: plan, cfg: c, sink: sink, bare: strings.TrimRight(endpoint, "/") + "/"}
 	r.stats.Start = c.now()
-	rt := c.transport(plan)
+	r.stats.Generator = generatorStats(plan.MaxInFlight, c.fdsPerRequest)
+	rt := c.transport(plan, r.stats.Generator.MaxInFlight)
 	if t, ok := rt.(*http.Transport); ok {
 		defer t.CloseIdleConnections()
 	}
@@ -184,7 +208,7 @@ func Run(ctx context.Context, plan *scenarios.Plan, set *tokens.Set, endpoint st
 			r.stats.Interrupted = true
 			break
 		}
-		r.runStage(ctx, i, st, tr, c.attacker(plan, rt))
+		r.runStage(ctx, i, st, tr, c.attacker(plan, rt, r.stats.Generator.MaxInFlight))
 		if r.stats.Interrupted || r.stats.Exhausted {
 			break
 		}
@@ -215,13 +239,31 @@ type progressSource interface {
 	Progress() domain.Progress
 }
 
+// errStageOver refuses a hit that would go out after its stage's end
+// (the pacer scheduled it in time, but the generator was late sending
+// it). Returned by the targeter, it also stops the stage's attacker.
+var errStageOver = errors.New("cogload: the stage has ended")
+
 func (r *runner) runStage(ctx context.Context, i int, st scenarios.Stage, tr *Targeter, atk *vegeta.Attacker) {
 	pacer := NewPacer(st, r.cfg.maxBacklog)
+	var received atomic.Uint64
+	pacer.LimitInFlight(uint64(r.stats.Generator.MaxInFlight), received.Load)
 	ss := StageStats{Index: i, Name: st.Name, Start: r.cfg.now()}
 	r.stage = i
 	r.target = st.RateAt(0)
+	var end atomic.Pointer[time.Time] // nil until the attack has started
+	target := tr.Func()
+	results := atk.Attack(func(t *vegeta.Target) error {
+		if e := end.Load(); e != nil && !time.Now().Before(*e) {
+			return errStageOver
+		}
+		return target(t)
+	}, pacer, 0, r.cfg.name)
+	// Taken after vegeta's own start, so a hit the pacer schedules before
+	// the stage's end on vegeta's clock is before it on this one too.
 	began := time.Now()
-	results := atk.Attack(tr.Func(), pacer, 0, r.cfg.name)
+	stageEnd := began.Add(st.Duration)
+	end.Store(&stageEnd)
 	tick := time.NewTicker(r.cfg.progressEvery)
 	defer tick.Stop()
 	done := ctx.Done()
@@ -233,10 +275,14 @@ loop:
 			if !ok {
 				break loop
 			}
-			if res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error() {
+			received.Add(1)
+			switch {
+			case res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error():
 				// The targeter's pseudo-result: nothing was sent.
 				r.stats.Exhausted = true
 				continue
+			case res.Code == 0 && res.Error == errStageOver.Error():
+				continue // not sent; counted as late below
 			}
 			ss.Sent++
 			r.record(res, i)
@@ -255,15 +301,25 @@ loop:
 	// before its end (a ramp down to 0): wait it out so the next stage
 	// starts on time.
 	if stoppedAt < 0 && !r.stats.Exhausted {
-		r.waitUntil(ctx, began.Add(st.Duration), tick, &ss, &stoppedAt, began)
+		r.waitUntil(ctx, stageEnd, tick, &ss, &stoppedAt, began)
 	}
 	ss.End = r.cfg.now()
-	ss.Skipped = pacer.Skipped()
+	ss.Skipped, ss.SkippedInFlight = pacer.Skipped(), pacer.SkippedInFlight()
+	r.stats.Generator.PeakInFlight = max(r.stats.Generator.PeakInFlight, int(pacer.PeakInFlight()))
 	ran := st.Duration
 	ss.Planned = pacer.Planned()
 	if stoppedAt >= 0 && stoppedAt < st.Duration {
 		ran = stoppedAt
 		ss.Planned = pacer.Expected(stoppedAt)
+	}
+	if !ss.Interrupted && !r.stats.Exhausted {
+		// Every hit of a stage that ran its course was sent or skipped:
+		// what the pacer did not skip and was not sent was still due at
+		// the stage's end.
+		if sent := ss.Sent + ss.Skipped; sent < pacer.Hits() {
+			ss.SkippedLate = pacer.Hits() - sent
+			ss.Skipped += ss.SkippedLate
+		}
 	}
 	if ran > 0 {
 		ss.TargetRate = pacer.Expected(ran) / ran.Seconds()

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -351,5 +352,93 @@ func TestRunWithHTTPClientAndClock(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), plan, setOf(t, plan, toks...), "not a url", &recorder{t: t}); err == nil {
 		t.Error("bad endpoint accepted")
+	}
+}
+
+// TestRunNeverSendsAfterTheStageEnd: a generator held back (two workers
+// against a 100 ms server, far below the 200/s asked for) never sends a
+// request after its stage's end; what was still due then is skipped and
+// counted, so every hit of the stage is either sent or skipped.
+func TestRunNeverSendsAfterTheStageEnd(t *testing.T) {
+	f := newFakeGUAVC()
+	f.delay = 100 * time.Millisecond
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	st := scenarios.Stage{Name: "held", Kind: scenarios.StageConstant, Duration: 500 * time.Millisecond, From: 200}
+	plan, toks := e2ePlan(st, scenarios.Stage{Name: "next", Kind: scenarios.StageConstant, Duration: 200 * time.Millisecond, From: 10})
+	plan.MaxWorkers = 2
+	rec := &recorder{t: t, bare: srv.URL + "/"}
+	stats, err := Run(context.Background(), plan, setOf(t, plan, toks...), srv.URL, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := stats.Stages[0]
+	for _, s := range rec.samples {
+		if s.Stage == 0 && s.Timestamp.After(held.Start.Add(st.Duration+5*time.Millisecond)) {
+			t.Errorf("request %d of stage %s sent %s after the stage started, past its %s", s.Seq, st.Name, s.Timestamp.Sub(held.Start), st.Duration)
+		}
+	}
+	if held.Sent+held.Skipped != st.Hits() || held.SkippedLate == 0 || held.SkippedInFlight+held.SkippedLate > held.Skipped {
+		t.Errorf("stage %+v: want sent+skipped = %d hits, some still due at the end", held, st.Hits())
+	}
+}
+
+// TestRunCapsRequestsInFlight: load.maxInFlight holds the requests in
+// flight against a slow target; the hits due at the cap are skipped and
+// counted, and the stats say what the generator had to work with.
+func TestRunCapsRequestsInFlight(t *testing.T) {
+	f := newFakeGUAVC()
+	f.delay = 100 * time.Millisecond
+	var inFlight, peak atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		f.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	st := scenarios.Stage{Name: "slow", Kind: scenarios.StageConstant, Duration: 600 * time.Millisecond, From: 500}
+	plan, toks := e2ePlan(st)
+	plan.MaxInFlight = 10
+	rec := &recorder{t: t, bare: srv.URL + "/"}
+	stats, err := Run(context.Background(), plan, setOf(t, plan, toks...), srv.URL, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, s := stats.Generator, stats.Stages[0]
+	if p := peak.Load(); p > 10 {
+		t.Errorf("%d requests in flight at the server, cap 10", p)
+	}
+	if g.MaxInFlight != 10 || g.CapFrom != CapScenario || g.PeakInFlight == 0 || g.PeakInFlight > 10 || g.CPUs < 1 {
+		t.Errorf("generator %+v", g)
+	}
+	// About 100/s get through (10 in flight, 100 ms each) of the 500/s.
+	if s.SkippedInFlight < 100 || s.Sent > 100 || s.Sent+s.Skipped != st.Hits() {
+		t.Errorf("stage %+v: want most of the %d hits skipped at the cap", s, st.Hits())
+	}
+}
+
+func TestInFlightCap(t *testing.T) {
+	for _, tc := range []struct {
+		planned       int
+		soft          uint64
+		fdsPerRequest int
+		want          int
+		from          CapSource
+	}{
+		{0, 0, 1, DefaultMaxInFlight, CapDefault},                // limit unknown
+		{0, 1 << 20, 1, DefaultMaxInFlight, CapDefault},          // room enough
+		{0, 1 << 62, 2, DefaultMaxInFlight, CapDefault},          // unlimited
+		{0, 4096, 1, 4096 - fdReserve, CapFileDescriptors},       // ulimit -n 4096
+		{0, 4096, 2, (4096 - fdReserve) / 2, CapFileDescriptors}, // both ends in this process
+		{0, 1024, 2, (1024 - fdReserve) / 2, CapFileDescriptors},
+		{0, 100, 1, 1, CapFileDescriptors},
+		{50000, 4096, 1, 50000, CapScenario}, // asked for: the report says when descriptors run out
+	} {
+		got, from := inFlightCap(tc.planned, tc.soft, tc.fdsPerRequest)
+		if got != tc.want || from != tc.from {
+			t.Errorf("inFlightCap(%d, %d, %d) = %d, %v; want %d, %v", tc.planned, tc.soft, tc.fdsPerRequest, got, from, tc.want, tc.from)
+		}
 	}
 }

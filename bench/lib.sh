@@ -47,3 +47,13 @@ bench_mock_scenario() {
 		-e "s|MOCK_USER_POOL_ID|$(jq -r .userPoolId <<<"$info")|" -e "s|MOCK_CLIENT_ID|$(jq -r .clientId <<<"$info")|" \
 		"$1" >"$2"
 }
+
+# bench_proc PID prints the process's resident memory (KiB) and open file descriptors,
+# "rss_kib fds", or nothing once it has exited.
+bench_proc() {
+	local rss fds
+	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 0
+	[[ -n $rss ]] || return 0
+	fds=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	echo "$rss $fds"
+}

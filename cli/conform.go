@@ -31,8 +31,9 @@ and users with the admin API (default AWS credential chain) and removes them
 afterwards. A bare --endpoint pointing at 'cogload mock' is discovered through
 its /_mock/info side door.
 
-Exit codes: 0 every case that ran passed, 98 some case failed, 1 runtime error,
-2 usage, 130 interrupted.
+Exit codes: 0 every case that ran passed, 98 some case failed, 1 runtime error
+(the target did not answer a case: refused, reset or timed out), 2 usage, 130
+interrupted.
 
 Flags:`)
 		fs.PrintDefaults()
@@ -141,7 +142,11 @@ Flags:`)
 		target = t
 	case *endpoint != "":
 		t, err := discoverMock(ctx, stdio, *endpoint)
-		if err != nil {
+		var unreachable *unreachableError
+		switch {
+		case errors.As(err, &unreachable):
+			return fmt.Errorf("--endpoint %s: %w", *endpoint, err)
+		case err != nil:
 			return usagef("--endpoint %s: %v; give --target-file (or --provision) to describe the target", *endpoint, err)
 		}
 		target = t
@@ -179,11 +184,21 @@ Flags:`)
 	switch {
 	case ctx.Err() != nil:
 		return &domain.ExitError{Code: domain.ExitInterrupted, Err: errors.New("interrupted: the remaining cases were skipped")}
+	case !rep.Reached():
+		return &domain.ExitError{Code: domain.ExitRuntime, Err: fmt.Errorf("the target did not answer %d of %d cases that ran: check the endpoint and that it is up; nothing was judged for them",
+			rep.Unanswered, rep.Passed+rep.Failed+rep.Unanswered)}
 	case !rep.OK():
 		return &domain.ExitError{Code: domain.ExitViolations, Err: fmt.Errorf("%d of %d cases that ran do not conform", rep.Failed, rep.Passed+rep.Failed)}
 	}
 	return nil
 }
+
+// unreachableError is an endpoint that did not answer at all: a runtime
+// error (exit 1), not a usage error.
+type unreachableError struct{ err error }
+
+func (e *unreachableError) Error() string { return "not reachable: " + e.err.Error() }
+func (e *unreachableError) Unwrap() error { return e.err }
 
 func regionOr(r string) string {
 	if r == "" {
@@ -204,7 +219,7 @@ func discoverMock(ctx context.Context, stdio Stdio, endpoint string) (*conforman
 	case errors.As(err, &answered):
 		return nil, fmt.Errorf("not a cogload mock (%v)", err)
 	case err != nil:
-		return nil, fmt.Errorf("not reachable: %w", err)
+		return nil, &unreachableError{err}
 	}
 	in.Endpoint = endpoint
 	return conformance.MockTarget(in, nil), nil

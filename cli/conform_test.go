@@ -86,6 +86,22 @@ func TestConformFlags(t *testing.T) {
 // A mock that drops x-amzn-RequestId on success, reached with --endpoint
 // (discovered through /_mock/info), gives exit 98 and names the case.
 func TestConformEndpointReportsViolations(t *testing.T) {
+	url := servedMock(t, func(mock http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { mock.ServeHTTP(dropRequestID{w}, r) }
+	})
+	code, out, errs := conform(t, "--endpoint", url, "--run", `^protocol\.request-id`, "--json")
+	if code != domain.ExitViolations {
+		t.Fatalf("exit %d, want 98\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, `"id": "protocol.request-id-success"`) || !strings.Contains(out, `"verdict": "fail"`) {
+		t.Errorf("json report:\n%s", out)
+	}
+}
+
+// servedMock serves the built-in email-default mock (no latency) on
+// loopback through the handler wrap makes of it, and returns its URL.
+func servedMock(t *testing.T, wrap func(mock http.Handler) http.HandlerFunc) string {
+	t.Helper()
 	cfg, err := mock.Builtin("email-default")
 	if err != nil {
 		t.Fatal(err)
@@ -94,17 +110,9 @@ func TestConformEndpointReportsViolations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.ServeHTTP(dropRequestID{w}, r)
-	}))
-	defer ts.Close()
-	code, out, errs := conform(t, "--endpoint", ts.URL, "--run", `^protocol\.request-id`, "--json")
-	if code != domain.ExitViolations {
-		t.Fatalf("exit %d, want 98\n%s\n%s", code, out, errs)
-	}
-	if !strings.Contains(out, `"id": "protocol.request-id-success"`) || !strings.Contains(out, `"verdict": "fail"`) {
-		t.Errorf("json report:\n%s", out)
-	}
+	ts := httptest.NewServer(wrap(srv))
+	t.Cleanup(ts.Close)
+	return ts.URL
 }
 
 type dropRequestID struct{ http.ResponseWriter }

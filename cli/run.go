@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cogload/cogload/domain"
-	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/s3archive"
 	"github.com/cogload/cogload/scenarios"
@@ -24,13 +22,9 @@ type runOpts struct {
 	// outS3 is set when out is an s3:// location: archives are written
 	// to a temporary folder and uploaded there.
 	outS3     *s3archive.Location
-	rate      float64
-	duration  time.Duration
-	seed      int64
-	seedSet   bool
+	overrides *planOverrides
 	quiet     bool
 	list      bool
-	pools     stringList
 	shard     scenarios.Shard
 	startAt   time.Time
 	ackPeak   bool
@@ -56,19 +50,9 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.out, "out", "results", "folder the run archive is written under, or s3://bucket/prefix to upload it there (AWS_* environment)")
-	fs.Float64Var(&o.rate, "rate", 0, "replace every stage's rate with this constant rate (requests/s)")
-	fs.DurationVar(&o.duration, "duration", 0, "stretch or shrink the stages to this total duration, keeping their shape")
-	fs.Func("seed", "seed for variant choice and generated values (default: the scenario's)", func(v string) error {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return fmt.Errorf("want an integer, got %q", v)
-		}
-		o.seed, o.seedSet = n, true
-		return nil
-	})
+	o.overrides = addPlanOverrides(fs)
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress and no report on the terminal; only the archive path")
 	fs.BoolVar(&o.list, "list", false, "list the built-in scenarios and exit")
-	fs.Var(&o.pools, "pool", "mock pool configuration (built-in name or file); repeat to run the plan against each")
 	shard := fs.String("shard", "", "run shard i of N (i/N, 1-based; auto/N takes i from "+scenarios.JobIndexEnv+", 0-based, as a Kubernetes Indexed Job sets it): rate and requests split N ways, disjoint users and tokens, seed offset")
 	startAt := fs.String("start-at", "", "prepare tokens, then wait until this instant to send: RFC 3339 (2026-01-02T15:04:05Z) or +DURATION from now (+30s); give every shard the same instant")
 	fs.BoolVar(&o.ackPeak, "accept-peak-rate", false, "allow a peak rate above the scenario's maxRate against a non-loopback endpoint")
@@ -116,21 +100,12 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	default:
 		return usagef("--format: unknown format %q (use text, markdown or json)", o.format)
 	}
-	if o.rate < 0 {
-		return usagef("--rate: must be positive, got %g", o.rate)
-	}
-	if o.duration < 0 {
-		return usagef("--duration: must be positive, got %s", o.duration)
-	}
 
 	sc, err := loadScenario(ctx, stdio, o.scenarioP)
 	if err != nil {
 		return domain.InvalidInput(err)
 	}
-	copts := scenarios.CompileOptions{Rate: o.rate, Duration: o.duration, Pools: o.pools, KnownPools: mock.BuiltinNames()}
-	if o.seedSet {
-		copts.Seed = &o.seed
-	}
+	copts := o.overrides.options()
 	if copts.Endpoint, err = o.target.override(ctx); err != nil {
 		return err
 	}

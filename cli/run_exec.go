@@ -138,6 +138,10 @@ func (p *progressPrinter) update(pr domain.Progress) {
 	line := fmt.Sprintf("%6.1fs  stage %-10s sent %-7d %7.1f/s (target %.1f/s)  p99 %-8s ok %d  throttled %d  errors %d  violations %d",
 		pr.Elapsed.Seconds(), pr.StageName, pr.Sent, rate, pr.TargetRate,
 		pr.P99.Round(100*time.Microsecond), pr.OK, pr.Throttled, pr.Errors, pr.Violations)
+	if pr.Unsent > 0 {
+		// Apart from the target's errors: the generator's own limits.
+		line += fmt.Sprintf("  not sent %d", pr.Unsent)
+	}
 	p.shown = pr
 	if p.tty {
 		pad := ""

@@ -14,18 +14,19 @@ import (
 	"github.com/cogload/cogload/render"
 	"github.com/cogload/cogload/run"
 	"github.com/cogload/cogload/scenarios"
+	"github.com/cogload/cogload/tokens"
 )
 
 func init() {
 	register("validate", "check a scenario and print its plan without sending", runValidate)
 }
 
-// validatePoolList collects repeated --pool flags (and comma-separated lists).
-type validatePoolList []string
+// poolList collects repeated --pool flags (and comma-separated lists).
+type poolList []string
 
-func (p *validatePoolList) String() string { return strings.Join(*p, ",") }
+func (p *poolList) String() string { return strings.Join(*p, ",") }
 
-func (p *validatePoolList) Set(v string) error {
+func (p *poolList) Set(v string) error {
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			*p = append(*p, s)
@@ -34,30 +35,37 @@ func (p *validatePoolList) Set(v string) error {
 	return nil
 }
 
-// validateOverrides are the plan overrides validate shares with run.
-type validateOverrides struct {
+// planOverrides are the flags run and validate share to override a
+// scenario's plan. Each is kept only when given, so an explicit --rate 0
+// or --duration 0s reaches the compiler and is refused there, rather than
+// read as "not given".
+type planOverrides struct {
 	rate     float64
 	duration time.Duration
 	seed     int64
-	pools    validatePoolList
+	pools    poolList
 	fs       *flag.FlagSet
 }
 
-func addValidateOverrides(fs *flag.FlagSet) *validateOverrides {
-	c := &validateOverrides{fs: fs}
+func addPlanOverrides(fs *flag.FlagSet) *planOverrides {
+	c := &planOverrides{fs: fs}
 	fs.Float64Var(&c.rate, "rate", 0, "replace every stage's rate with this constant `req/s` (stage durations kept)")
 	fs.DurationVar(&c.duration, "duration", 0, "scale the stages to this total `duration`, keeping their shape")
-	fs.Int64Var(&c.seed, "seed", 0, "replace the scenario's seed")
-	fs.Var(&c.pools, "pool", "mock pool configuration `name or file` to use instead of the scenario's (repeatable)")
+	fs.Int64Var(&c.seed, "seed", 0, "seed for variant choice and generated values (default: the scenario's)")
+	fs.Var(&c.pools, "pool", "mock pool configuration `name or file` to use instead of the scenario's; repeat (or list with commas) to run the plan against each")
 	return c
 }
 
-func (c *validateOverrides) options() scenarios.CompileOptions {
-	o := scenarios.CompileOptions{Rate: c.rate, Duration: c.duration, Pools: c.pools, KnownPools: mock.BuiltinNames()}
+func (c *planOverrides) options() scenarios.CompileOptions {
+	o := scenarios.CompileOptions{Pools: c.pools, KnownPools: mock.BuiltinNames()}
 	c.fs.Visit(func(f *flag.Flag) {
-		if f.Name == "seed" {
-			seed := c.seed
-			o.Seed = &seed
+		switch f.Name {
+		case "seed":
+			o.Seed = &c.seed
+		case "rate":
+			o.Rate = &c.rate
+		case "duration":
+			o.Duration = &c.duration
 		}
 	})
 	return o
@@ -83,7 +91,7 @@ func compileScenario(ctx context.Context, stdio Stdio, nameOrPath string, opts s
 func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("validate", stdio.Err)
 	asJSON := fs.Bool("json", false, "print the plan as JSON (no tokens or secrets)")
-	cf := addValidateOverrides(fs)
+	cf := addPlanOverrides(fs)
 	target := addTargetFlags(fs)
 	checkTarget := fs.Bool("check-target", false, "also read the endpoint's pool and app client (DescribeUserPool, DescribeUserPoolClient; default AWS credentials) and the users files, and check them against the plan; exit 2 when the pool cannot run it")
 	fs.Usage = func() {
@@ -106,6 +114,12 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	plan, err := compileScenario(ctx, stdio, pos[0], opts)
 	if err != nil {
 		return err
+	}
+	// Count what the token sources hold, so the plan's pool sizes and
+	// per-user predictions are the run's; a bad token or users file is
+	// invalid input here as in run.
+	if err := tokens.Inspect(ctx, plan, tokens.Env{Getenv: stdio.Getenv}); err != nil {
+		return domain.InvalidInput(fmt.Errorf("validate: %w", err))
 	}
 	var check *preflight.Report
 	if *checkTarget {

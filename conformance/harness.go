@@ -37,10 +37,14 @@ type harness struct {
 	// over every listed user; limit cases ask for a user never picked.
 	picks map[string]int
 	sleep func(context.Context, time.Duration)
+	// answers notices requests the target never answered.
+	answers *answerWatch
 }
 
 func newHarness(t *Target, hc *http.Client, creds aws.CredentialsProvider) *harness {
-	h := &harness{target: t, mode: t.StatusMode, hc: hc, roles: map[string]*poolClient{}, picks: map[string]int{}, sleep: sleepCtx}
+	answers := &answerWatch{}
+	hc = watched(hc, answers)
+	h := &harness{target: t, mode: t.StatusMode, hc: hc, roles: map[string]*poolClient{}, picks: map[string]int{}, sleep: sleepCtx, answers: answers}
 	if h.mode == "" {
 		h.mode = "observed"
 	}

@@ -35,18 +35,24 @@ func (r *Report) WriteTable(w io.Writer) error {
 		if len(group) == 0 {
 			continue
 		}
-		var pass, fail, skip int
+		var pass, fail, skip, unanswered int
 		for _, res := range group {
 			switch res.Verdict {
 			case Pass:
 				pass++
 			case Fail:
 				fail++
+			case Unanswered:
+				unanswered++
 			default:
 				skip++
 			}
 		}
-		fmt.Fprintf(w, "%s: %d pass, %d fail, %d skip\n", group[0].Area, pass, fail, skip)
+		fmt.Fprintf(w, "%s: %d pass, %d fail, %d skip", group[0].Area, pass, fail, skip)
+		if unanswered > 0 {
+			fmt.Fprintf(w, ", %d unanswered", unanswered)
+		}
+		fmt.Fprintln(w)
 		// Rows stay on one line, so a failure's expected vs actual stays
 		// greppable.
 		t := textfmt.Table{Header: []string{"Case", "Result", "Detail"}}
@@ -55,7 +61,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			switch res.Verdict {
 			case Fail:
 				detail = fmt.Sprintf("expected %s; got %s (%s)", res.Expected, res.Actual, res.Reason)
-			case Skip:
+			case Skip, Unanswered:
 				detail = res.Reason
 			}
 			t.Rows = append(t.Rows, []string{res.ID, strings.ToUpper(res.Verdict), oneLine(detail)})
@@ -66,10 +72,17 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintln(w)
 	}
 	verdict := "CONFORMS"
-	if !r.OK() {
+	switch {
+	case !r.Reached():
+		verdict = fmt.Sprintf("NOT JUDGED: the target did not answer %d cases", r.Unanswered)
+	case !r.OK():
 		verdict = "DOES NOT CONFORM"
 	}
-	_, err := fmt.Fprintf(w, "%d passed, %d failed, %d skipped: %s\n", r.Passed, r.Failed, r.Skipped, verdict)
+	unanswered := ""
+	if r.Unanswered > 0 {
+		unanswered = fmt.Sprintf(", %d unanswered", r.Unanswered)
+	}
+	_, err := fmt.Fprintf(w, "%d passed, %d failed%s, %d skipped: %s\n", r.Passed, r.Failed, unanswered, r.Skipped, verdict)
 	return err
 }
 
@@ -100,6 +113,10 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 				s.Failures++
 				c.Failure = &junit.Failure{Message: res.Reason, Type: "nonconformance",
 					Text: fmt.Sprintf("rule: %s\nsource: %s\nexpected: %s\nactual: %s\n", res.Rule, res.Source, res.Expected, res.Actual)}
+			case Unanswered:
+				// Not a nonconformance, but never a green report.
+				s.Failures++
+				c.Failure = &junit.Failure{Message: res.Reason, Type: "unanswered", Text: fmt.Sprintf("rule: %s\nexpected: %s\n%s\n", res.Rule, res.Expected, res.Reason)}
 			case Skip:
 				s.Skipped++
 				c.Skipped = &junit.Skipped{Message: res.Reason}

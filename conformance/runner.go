@@ -19,6 +19,10 @@ const (
 	Pass = "pass"
 	Fail = "fail"
 	Skip = "skip"
+	// Unanswered: a request of the case got no HTTP answer at all
+	// (refused, reset, timed out), so the case could not be judged; it is
+	// a failure to reach the target, not to conform.
+	Unanswered = "unanswered"
 )
 
 // CaseHeader names a case, its rule and what it checks, in results and
@@ -62,10 +66,14 @@ type Report struct {
 	Passed     int       `json:"passed"`
 	Failed     int       `json:"failed"`
 	Skipped    int       `json:"skipped"`
+	Unanswered int       `json:"unanswered,omitempty"`
 }
 
 // OK reports whether every case that ran passed.
-func (r *Report) OK() bool { return r.Failed == 0 }
+func (r *Report) OK() bool { return r.Failed == 0 && r.Unanswered == 0 }
+
+// Reached reports whether the target answered every case that ran.
+func (r *Report) Reached() bool { return r.Unanswered == 0 }
 
 // Options tune a run.
 type Options struct {
@@ -120,6 +128,8 @@ func Run(ctx context.Context, t *Target, opts Options) (*Report, error) {
 			rep.Passed++
 		case Fail:
 			rep.Failed++
+		case Unanswered:
+			rep.Unanswered++
 		default:
 			rep.Skipped++
 		}
@@ -147,6 +157,12 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	start := opts.Clock()
 	ctx, cancel := context.WithTimeout(parent, opts.CaseTimeout)
 	defer cancel()
+	h.answers.take() // what earlier cases left
+	defer func() {
+		if lost := h.answers.take(); lost != nil && res.Verdict == Fail {
+			res.Verdict, res.Reason = Unanswered, "the target did not answer: "+domain.Redact(lost.Error())
+		}
+	}()
 	if h.target.Has(CapMock) {
 		if err := h.resetAll(ctx); err != nil {
 			res.Verdict, res.Reason = Fail, "reset the mock before the case: "+err.Error()

@@ -103,3 +103,23 @@ func TestProgressRate(t *testing.T) {
 		t.Errorf("rate backwards = %v, want 0", got)
 	}
 }
+
+func TestGeneratorLimitIsNeitherAnswerNorTransport(t *testing.T) {
+	t.Parallel()
+	if IsTransport(OutcomeGeneratorLimit) || IsAnswer(OutcomeGeneratorLimit) || !IsGeneratorLimit(OutcomeGeneratorLimit) {
+		t.Error("generator_limit is the generator's: neither a transport failure nor an answer of the target")
+	}
+	for _, o := range []string{OutcomeOK, "NotAuthorizedException", "TooManyRequestsException"} {
+		if !IsAnswer(o) {
+			t.Errorf("%s is an answer of the target", o)
+		}
+	}
+	for _, o := range TransportOutcomes() {
+		if IsAnswer(o) {
+			t.Errorf("%s is not an answer", o)
+		}
+	}
+	if VerdictUnsent.String() != "unsent" || Verdicts != 5 {
+		t.Errorf("verdict %q, %d verdicts", VerdictUnsent, Verdicts)
+	}
+}

@@ -12,6 +12,11 @@ const (
 	OutcomeHTTP = "http_error"
 	// OutcomeOther is any other failure below HTTP.
 	OutcomeOther = "other"
+	// OutcomeGeneratorLimit is a request the load generator could not send
+	// because it ran into a limit of its own machine (file descriptors,
+	// local ports, socket buffers): the target never saw it, so it is
+	// neither an answer nor a failure of the target.
+	OutcomeGeneratorLimit = "generator_limit"
 )
 
 // TransportOutcomes lists the outcomes of requests that got no Cognito
@@ -29,3 +34,12 @@ func IsTransport(outcome string) bool {
 	}
 	return false
 }
+
+// IsGeneratorLimit reports whether an outcome is the load generator's own
+// failure to send (OutcomeGeneratorLimit).
+func IsGeneratorLimit(outcome string) bool { return outcome == OutcomeGeneratorLimit }
+
+// IsAnswer reports whether an outcome is an answer of the target: ok or a
+// Cognito error type, not a transport failure or a request the generator
+// could not send.
+func IsAnswer(outcome string) bool { return !IsTransport(outcome) && !IsGeneratorLimit(outcome) }

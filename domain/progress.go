@@ -17,6 +17,9 @@ type Progress struct {
 	// P99 is the overall 99th percentile latency so far.
 	P99                               time.Duration
 	OK, Throttled, Errors, Violations uint64
+	// Unsent counts requests the load generator could not send (its own
+	// limits); they are in Sent, never in Errors.
+	Unsent uint64
 	// Done is set on the last snapshot.
 	Done bool
 }

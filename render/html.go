@@ -238,6 +238,11 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 		}
 	}
 	var notes []string
+	// A run that did not measure its target fails whatever else it shows.
+	if f := runFailure(s); f != "" {
+		verdict = "FAIL"
+		notes = append(notes, f)
+	}
 	if failed > 0 {
 		verdict = "FAIL"
 		notes = append(notes, fmt.Sprintf("%d of %d thresholds failed", failed, len(s.Thresholds)))

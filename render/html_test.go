@@ -270,18 +270,22 @@ func TestRunVerdict(t *testing.T) {
 	t.Parallel()
 	pass := aggregate.ThresholdResult{Pass: true}
 	fail := aggregate.ThresholdResult{}
+	answered := []aggregate.CountCell{{Outcome: "ok", Verdict: "pass", Count: 10}}
+	refused := []aggregate.CountCell{{Outcome: "conn_refused", Verdict: "error", Count: 10}}
 	tests := []struct {
 		name        string
 		s           aggregate.Summary
 		verdict     string
 		noteContain string
 	}{
-		{"all held", aggregate.Summary{Thresholds: []aggregate.ThresholdResult{pass, pass}}, "PASS", "all 2 thresholds held"},
-		{"no thresholds", aggregate.Summary{}, "PASS", "no thresholds set"},
-		{"one failed", aggregate.Summary{Thresholds: []aggregate.ThresholdResult{pass, fail}}, "FAIL", "1 of 2 thresholds failed"},
-		{"violations", aggregate.Summary{Totals: aggregate.Totals{Violations: 3}}, "VIOLATIONS", "3 wrong answers"},
-		{"both", aggregate.Summary{Thresholds: []aggregate.ThresholdResult{fail}, Totals: aggregate.Totals{Violations: 1200}}, "FAIL", "1,200 wrong answers"},
-		{"interrupted", aggregate.Summary{Run: aggregate.RunMeta{Interrupted: true}}, "PASS", "interrupted"},
+		{"all held", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{pass, pass}}, "PASS", "all 2 thresholds held"},
+		{"no thresholds", aggregate.Summary{Counts: answered}, "PASS", "no thresholds set"},
+		{"one failed", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{pass, fail}}, "FAIL", "1 of 2 thresholds failed"},
+		{"violations", aggregate.Summary{Counts: answered, Totals: aggregate.Totals{Violations: 3}}, "VIOLATIONS", "3 wrong answers"},
+		{"both", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{fail}, Totals: aggregate.Totals{Violations: 1200}}, "FAIL", "1,200 wrong answers"},
+		{"interrupted", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{Interrupted: true}}, "PASS", "interrupted"},
+		{"never answered, thresholds held", aggregate.Summary{Counts: refused, Thresholds: []aggregate.ThresholdResult{pass}}, "FAIL", "the target never answered: all 10 requests failed (conn_refused 10)"},
+		{"nothing sent", aggregate.Summary{}, "FAIL", "no request was sent"},
 	}
 	for _, tt := range tests {
 		v, note := runVerdict(&tt.s)

@@ -20,6 +20,10 @@ func JUnit(w io.Writer, s *aggregate.Summary) error {
 		ts = s.Run.Start.UTC().Format("2006-01-02T15:04:05")
 	}
 	th := junit.Suite{Name: "thresholds", Time: dur, Timestamp: ts}
+	th.Cases = append(th.Cases, reliabilityCase(s))
+	if th.Cases[0].Failure != nil {
+		th.Failures++
+	}
 	for _, t := range s.Thresholds {
 		c := junit.Case{Name: t.Expr, Classname: "cogload." + s.Run.Scenario + ".thresholds", Time: "0"}
 		if !t.Pass {

@@ -28,9 +28,14 @@ func Plan(w io.Writer, p *scenarios.Plan) error {
 	}
 	fmt.Fprintf(bw, "Source:  %s (sha256 %s)\n", p.SourcePath, hash)
 	fmt.Fprintf(bw, "Target:  %s\n", targetLine(p.Target))
-	model := "open model (no worker cap)"
+	model := "open model"
 	if p.MaxWorkers > 0 {
 		model = fmt.Sprintf("closed model (at most %d workers)", p.MaxWorkers)
+	}
+	if p.MaxInFlight > 0 {
+		model += fmt.Sprintf(", at most %s requests in flight", textfmt.Count(uint64(p.MaxInFlight)))
+	} else {
+		model += fmt.Sprintf(", at most %s requests in flight (default, or fewer as the file-descriptor limit allows)", textfmt.Count(scenarios.DefaultMaxInFlight))
 	}
 	fmt.Fprintf(bw, "Load:    seed %d, timeout %s, %d connections, %s", p.Seed, p.Timeout, p.Connections, model)
 	if p.TokenRefresh > 0 {
@@ -119,7 +124,7 @@ func stagesTable(w io.Writer, p *scenarios.Plan) error {
 		default:
 			rate = textfmt.Num(s.From)
 		}
-		t.Rows = append(t.Rows, []string{s.Name, string(s.Kind), s.Duration.String(), rate, textfmt.Round(s.Requests())})
+		t.Rows = append(t.Rows, []string{s.Name, string(s.Kind), s.Duration.String(), rate, textfmt.Round(float64(s.Hits()))})
 	}
 	return t.Write(w)
 }
@@ -131,8 +136,16 @@ func poolsTable(w io.Writer, p *scenarios.Plan) error {
 	}
 	need := p.TokensNeeded()
 	for i, tp := range p.TokenPools {
+		needed, size := fmt.Sprint(need[i]), fmt.Sprint(tp.Size)
+		if tp.Size == 0 {
+			// What the source holds, unknown until the run reads it.
+			needed, size = "-", "what it holds"
+		}
+		if tp.Users > 0 {
+			size += fmt.Sprintf(" (%d users)", tp.Users)
+		}
 		t.Rows = append(t.Rows, []string{tp.Name, string(tp.Kind), describeSource(tp.Source), string(tp.Checkout),
-			textfmt.Share(p.PoolShare(i)), textfmt.Round(p.TotalRequests() * p.PoolShare(i)), fmt.Sprint(need[i]), fmt.Sprint(tp.Size)})
+			textfmt.Share(p.PoolShare(i)), textfmt.Round(p.TotalRequests() * p.PoolShare(i)), needed, size})
 	}
 	return t.Write(w)
 }

@@ -63,6 +63,7 @@ const (
 func renderTables(w io.Writer, s *aggregate.Summary, md bool) error {
 	d := &doc{w: bufio.NewWriter(w), md: md}
 	d.title(s)
+	d.failure(s)
 	d.thresholds(s)
 	d.reliesOn(s)
 	d.totals(s)
@@ -138,7 +139,7 @@ func (d *doc) thresholds(s *aggregate.Summary) {
 func (d *doc) totals(s *aggregate.Summary) {
 	t := s.Totals
 	d.heading("Totals")
-	d.table([]string{"metric", "value", "share"}, []tw.Align{left, right, right}, [][]string{
+	rows := [][]string{
 		{"requests", textfmt.Count(t.Requests), ""},
 		{"target rate", textfmt.Rate(t.TargetRate), ""},
 		{"achieved rate", textfmt.Rate(t.AchievedRate), ""},
@@ -146,7 +147,14 @@ func (d *doc) totals(s *aggregate.Summary) {
 		{"throttled", textfmt.Count(t.Throttled), textfmt.Pct(t.ThrottleRate)},
 		{"errors", textfmt.Count(t.Errors), textfmt.Pct(t.ErrorRate)},
 		{"violations", textfmt.Count(t.Violations), textfmt.Pct(t.ViolationRate)},
-	})
+	}
+	if t.Unsent > 0 {
+		rows = append(rows, []string{"not sent (generator limit)", textfmt.Count(t.Unsent), textfmt.Pct(t.UnsentRate)})
+	}
+	d.table([]string{"metric", "value", "share"}, []tw.Align{left, right, right}, rows)
+	if t.Unsent > 0 {
+		d.note(unsentNote(s))
+	}
 	if t.BehindSchedule {
 		d.note(t.BehindNote)
 	}
@@ -238,7 +246,7 @@ func (d *doc) schedule(s *aggregate.Summary) {
 		case st.Interrupted:
 			state = "interrupted"
 		}
-		rows = append(rows, []string{st.Name, textfmt.Round(st.Planned), textfmt.Count(st.Sent), textfmt.Count(st.Skipped),
+		rows = append(rows, []string{st.Name, textfmt.Round(st.Planned), textfmt.Count(st.Sent), skippedCell(st),
 			textfmt.Rate(st.TargetRate), textfmt.Rate(st.AchievedRate), state})
 	}
 	d.table([]string{"stage", "planned", "sent", "skipped", "target", "achieved", "state"},

@@ -284,12 +284,15 @@ func runOne(ctx context.Context, plan *scenarios.Plan, pool string, cfg *mock.Co
 	if opts.Shard.Sharded() {
 		attackOpts = append(attackOpts, attack.WithName("shard-"+opts.Shard.String()))
 	}
+	if plan.Target.Mock {
+		attackOpts = append(attackOpts, attack.WithTargetInProcess())
+	}
 	stats, err := attack.Run(ctx, plan, set, tg.endpoint, aw, attackOpts...)
 	if err != nil {
 		_ = aw.Abort()
 		return Result{}, fmt.Errorf("attack: %w", err)
 	}
-	summary, err := aw.Finish(archive.RunEnd{End: stats.End, Interrupted: stats.Interrupted, Schedule: schedule(stats)})
+	summary, err := aw.Finish(archive.RunEnd{End: stats.End, Interrupted: stats.Interrupted, Schedule: schedule(stats), Generator: generator(stats.Generator)})
 	if err != nil {
 		return Result{}, err
 	}
@@ -340,11 +343,22 @@ func schedule(stats attack.Stats) []aggregate.StageRun {
 	for i, st := range stats.Stages {
 		out[i] = aggregate.StageRun{
 			Name: st.Name, Planned: st.Planned, Sent: st.Sent, Skipped: st.Skipped,
+			SkippedInFlight: st.SkippedInFlight, SkippedLate: st.SkippedLate,
 			TargetRate: st.TargetRate, AchievedRate: st.AchievedRate,
 			Start: st.Start.UTC(), End: st.End.UTC(), Interrupted: st.Interrupted, Exhausted: st.Exhausted,
 		}
 	}
 	return out
+}
+
+// generator is the attack's view of the load generator, for the summary.
+func generator(g attack.GeneratorStats) *aggregate.Generator {
+	from := map[attack.CapSource]string{
+		attack.CapDefault: aggregate.CapFromDefault, attack.CapScenario: aggregate.CapFromScenario,
+		attack.CapFileDescriptors: aggregate.CapFromFDs,
+	}[g.CapFrom]
+	return &aggregate.Generator{CPUs: g.CPUs, FDSoft: g.FDSoft, FDHard: g.FDHard,
+		MaxInFlight: g.MaxInFlight, MaxInFlightFrom: from, PeakInFlight: g.PeakInFlight}
 }
 
 // unsafeRate explains the refusal of a plan above its safety ceiling: real

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -14,11 +15,12 @@ func (c *compiler) load() {
 		c.fail("$.load.stages", "at least one stage is required", "add load: {stages: [{duration: 10s, rate: 10}]}")
 		return
 	}
-	if l.Timeout != 0 {
-		if l.Timeout < 0 {
-			c.fail("$.load.timeout", "must be > 0", "give the per-request timeout, e.g. 5s")
+	if l.Timeout != nil {
+		if *l.Timeout <= 0 {
+			c.failf("$.load.timeout", "give the per-request timeout, e.g. 5s, or leave it out for "+DefaultTimeout.String(),
+				"must be > 0, got %s: without one, a request the target never answers would hold its place in flight for good", *l.Timeout)
 		}
-		p.Timeout = l.Timeout
+		p.Timeout = *l.Timeout
 	}
 	if l.Connections != nil {
 		if *l.Connections < 1 {
@@ -28,6 +30,12 @@ func (c *compiler) load() {
 	}
 	if l.MaxWorkers != nil {
 		p.MaxWorkers = *l.MaxWorkers
+	}
+	if l.MaxInFlight != nil {
+		if n := *l.MaxInFlight; n < 1 || n > maxInFlight {
+			c.failf("$.load.maxInFlight", "give how many requests may be in flight at once, e.g. 2000, or leave it out for the default", "must be between 1 and %d, got %d", maxInFlight, n)
+		}
+		p.MaxInFlight = *l.MaxInFlight
 	}
 	if l.TokenRefresh < 0 {
 		c.fail("$.load.tokenRefresh", "must not be negative", "give an interval such as 10m, or leave it out to refresh only before expiry")
@@ -48,6 +56,43 @@ func (c *compiler) load() {
 	}
 	if len(c.errs) == 0 {
 		c.overrides()
+	}
+	if len(c.errs) == 0 {
+		c.settle()
+	}
+}
+
+// settle makes the plan say what the pacer will do, once the overrides
+// are applied: a steps stage whose duration ends its climb early says the
+// rate it reaches (with a warning), and a plan that sends nothing is
+// refused.
+func (c *compiler) settle() {
+	p := c.plan
+	for i := range p.Stages {
+		st := &p.Stages[i]
+		segs := st.Segments()
+		if st.Kind != StageSteps || len(segs) == 0 {
+			continue
+		}
+		if reached := segs[len(segs)-1].From; reached != st.To {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("stage %s: the steps reach %s req/s, not %s: its %s end the climb after %d of %d steps; the plan says %s (lengthen the stage, or leave its duration out, to reach %s)",
+				st.Name, plainNum(reached), plainNum(st.To), st.Duration, len(segs), int(math.Floor(math.Abs(st.To-st.From)/math.Abs(st.Step)+1e-9))+1, plainNum(reached), plainNum(st.To)))
+			st.To = reached
+		}
+	}
+	var hits uint64
+	var scheduled float64
+	for _, st := range p.Stages {
+		hits += st.Hits()
+		scheduled += st.Requests()
+	}
+	if hits == 0 {
+		msg := fmt.Sprintf("the plan sends no request: its stages schedule %.3g of one in all", scheduled)
+		hint := "raise a rate or lengthen a stage"
+		if c.opts.Rate != nil || c.opts.Duration != nil {
+			hint += ", or give a larger --rate or --duration"
+		}
+		c.fail("$.load.stages", msg, hint)
 	}
 }
 
@@ -133,7 +178,12 @@ func (c *compiler) stage(at string, i int, ss StageSpec) (Stage, bool) {
 		}
 		if st.Duration == 0 {
 			n := math.Floor(math.Abs(st.To-st.From)/step+1e-9) + 1
-			st.Duration = time.Duration(min(n, maxSteps)) * s.Every
+			if n > maxSteps {
+				c.failf(at+".steps", "use a larger step, or give a duration to end the climb early",
+					"climbing from %s to %s by %s takes %s steps; a steps stage may have at most %d", plainNum(st.From), plainNum(st.To), plainNum(step), plainNum(n), maxSteps)
+				return st, false
+			}
+			st.Duration = time.Duration(n) * s.Every
 		}
 		if st.Duration/st.Every > maxSteps || st.Duration > maxStageTime {
 			c.failf(at+".steps", "use a larger step or a longer every", "a steps stage may have at most %d steps and last at most %s", maxSteps, maxStageTime)
@@ -149,17 +199,19 @@ func (c *compiler) stage(at string, i int, ss StageSpec) (Stage, bool) {
 // overrides applies --rate and --duration.
 func (c *compiler) overrides() {
 	p := c.plan
-	if r := c.opts.Rate; r > 0 {
+	if c.opts.Rate != nil {
+		r := *c.opts.Rate
 		for i := range p.Stages {
 			st := &p.Stages[i]
-			if st.Kind == StageSteps && c.opts.Duration == 0 {
+			if st.Kind == StageSteps && c.opts.Duration == nil {
 				// Keep the stage's length: it was derived from its steps.
 				st.Duration = max(st.Duration, st.Every)
 			}
 			st.Kind, st.From, st.To, st.Step, st.Every = StageConstant, r, r, 0, 0
 		}
 	}
-	if d := c.opts.Duration; d > 0 {
+	if c.opts.Duration != nil {
+		d := *c.opts.Duration
 		total := p.TotalDuration()
 		if total <= 0 {
 			return
@@ -198,3 +250,28 @@ func joinAnd(s []string) string {
 	}
 	return out + " and " + s[len(s)-1]
 }
+
+// flagOverrides checks --rate and --duration: given, they must be a rate
+// the plan can send and a duration it can last.
+func (c *compiler) flagOverrides() {
+	flagErr := func(flag, msg, hint string) {
+		c.errs = append(c.errs, &Error{Field: flag, Msg: msg, Hint: hint})
+	}
+	if r := c.opts.Rate; r != nil {
+		switch v := *r; {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			flagErr("--rate", fmt.Sprintf("%v is not a rate", v), "give requests per second, e.g. --rate 50")
+		case v <= 0:
+			flagErr("--rate", fmt.Sprintf("%g would send nothing", v), "give requests per second > 0, or leave --rate out to keep the scenario's rates")
+		case v > maxRate:
+			flagErr("--rate", fmt.Sprintf("%s req/s is above the most a plan may ask for, %s req/s", plainNum(v), plainNum(maxRate)),
+				"give at most "+plainNum(maxRate)+" req/s; past what one machine sends, split the run with --shard i/N")
+		}
+	}
+	if d := c.opts.Duration; d != nil && *d <= 0 {
+		flagErr("--duration", fmt.Sprintf("%s would send nothing", *d), "give the run's total duration, e.g. --duration 30s, or leave --duration out to keep the scenario's stages")
+	}
+}
+
+// plainNum writes a rate as people type it: 2000000, not 2e+06.
+func plainNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -151,7 +151,7 @@ func TestStagesAndTotals(t *testing.T) {
 func TestOverrides(t *testing.T) {
 	t.Parallel()
 	seed := int64(7)
-	p := mustParse(t, mixed, CompileOptions{Rate: 5, Duration: 70 * time.Second, Seed: &seed})
+	p := mustParse(t, mixed, CompileOptions{Rate: ptr(5.0), Duration: ptr(70 * time.Second), Seed: &seed})
 	if p.Seed != 7 {
 		t.Errorf("seed %d", p.Seed)
 	}
@@ -167,7 +167,7 @@ func TestOverrides(t *testing.T) {
 		t.Errorf("requests %v, want 350", got)
 	}
 	// Duration alone keeps the shape: every stage scales by the same factor.
-	p = mustParse(t, mixed, CompileOptions{Duration: 70 * time.Second})
+	p = mustParse(t, mixed, CompileOptions{Duration: ptr(70 * time.Second)})
 	if p.Stages[2].Kind != StageSteps || p.Stages[2].Every != 10*time.Second || p.Stages[0].Duration != 20*time.Second {
 		t.Errorf("scaled stages %+v", p.Stages)
 	}
@@ -183,7 +183,7 @@ func TestOverrides(t *testing.T) {
 	if _, err := s.Compile(CompileOptions{Pools: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), "--pool") {
 		t.Errorf("unknown --pool: %v", err)
 	}
-	if _, err := s.Compile(CompileOptions{Rate: -1}); err == nil || !strings.Contains(err.Error(), "--rate") {
+	if _, err := s.Compile(CompileOptions{Rate: ptr(-1.0)}); err == nil || !strings.Contains(err.Error(), "--rate") {
 		t.Errorf("negative --rate: %v", err)
 	}
 	// A --pool file is relative to the working directory, not the scenario.
@@ -374,5 +374,84 @@ func TestCompileBuiltInGoValue(t *testing.T) {
 	s.TokenPools[0].Kind = "nope"
 	if _, err := s.Compile(CompileOptions{}); err == nil || !strings.HasPrefix(err.Error(), "tokenPools[0].kind: unknown token kind") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestFlagOverridesRefuseWhatSendsNothing: --rate and --duration given as
+// 0, negative, not a number or above the ceiling are refused naming the
+// flag and the limit they break, never ignored.
+func TestFlagOverridesRefuseWhatSendsNothing(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("x.yaml", []byte(mixed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		opts CompileOptions
+		want string
+	}{
+		{"rate 0", CompileOptions{Rate: ptr(0.0)}, "--rate: 0 would send nothing (give requests per second > 0"},
+		{"rate negative", CompileOptions{Rate: ptr(-3.0)}, "--rate: -3 would send nothing"},
+		{"rate NaN", CompileOptions{Rate: ptr(math.NaN())}, "--rate: NaN is not a rate"},
+		{"rate infinite", CompileOptions{Rate: ptr(math.Inf(1))}, "--rate: +Inf is not a rate"},
+		{"rate 2e6", CompileOptions{Rate: ptr(2e6)}, "--rate: 2000000 req/s is above the most a plan may ask for, 1000000 req/s (give at most 1000000 req/s"},
+		{"duration 0", CompileOptions{Duration: ptr(time.Duration(0))}, "--duration: 0s would send nothing"},
+		{"duration negative", CompileOptions{Duration: ptr(-time.Second)}, "--duration: -1s would send nothing"},
+		{"tiny rate", CompileOptions{Rate: ptr(1e-12)}, "the plan sends no request"},
+	} {
+		_, err := s.Compile(tc.opts)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := s.Compile(CompileOptions{Rate: ptr(1e6)}); err != nil {
+		t.Errorf("--rate at the ceiling: %v", err)
+	}
+}
+
+// TestStepsCutByTheirDurationSayWhatTheyReach: a steps stage whose
+// duration ends its climb early reports (and plans with) the rate it
+// reaches, with a warning, so the plan's peak, the stage's "to" and the
+// pacer agree; a climb without a duration that needs more than 10,000
+// steps is refused, not cut.
+func TestStepsCutByTheirDurationSayWhatTheyReach(t *testing.T) {
+	t.Parallel()
+	const cut = `name: t
+tokenPools:
+  - {name: valid, weight: 1}
+load:
+  stages:
+    - {name: climb, duration: 12s, steps: {from: 10, to: 100, step: 10, every: 5s}}
+`
+	p := mustParse(t, cut, CompileOptions{})
+	st := p.Stages[0]
+	if st.To != 30 || p.PeakRate() != 30 || st.Peak() != 30 {
+		t.Errorf("stage to %v, peak %v: want 30, the rate of its third and last step", st.To, p.PeakRate())
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "stage climb: the steps reach 30 req/s, not 100: its 12s end the climb after 3 of 10 steps") {
+		t.Errorf("warnings %q", p.Warnings)
+	}
+	// --duration shrinks every step: the climb still completes.
+	p = mustParse(t, cut, CompileOptions{Duration: ptr(6 * time.Second)})
+	if p.Stages[0].To != 30 || p.Stages[0].Every != 2500*time.Millisecond {
+		t.Errorf("scaled stage %+v", p.Stages[0])
+	}
+	// A whole climb is left alone.
+	whole := strings.Replace(cut, "duration: 12s, ", "", 1)
+	if p := mustParse(t, whole, CompileOptions{}); p.Stages[0].To != 100 || len(p.Warnings) != 0 || p.Stages[0].Duration != 50*time.Second {
+		t.Errorf("whole climb %+v, warnings %q", p.Stages[0], p.Warnings)
+	}
+}
+
+// TestNumbersAsYAMLWritesThem: 1e3 is a rate as much as 1.5e3 or 1000
+// (YAML 1.2 numbers; go-yaml scans the first as a string).
+func TestNumbersAsYAMLWritesThem(t *testing.T) {
+	t.Parallel()
+	for _, rate := range []string{"1e3", "1E3", "1.0e+3", "1000", "0.1e4"} {
+		p := mustParse(t, "name: t\ntokenPools:\n  - {name: valid, weight: 1}\nload:\n  stages:\n    - {duration: 1s, rate: "+rate+"}\n", CompileOptions{})
+		if got := p.Stages[0].From; got != 1000 {
+			t.Errorf("rate: %s compiles to %v, want 1000", rate, got)
+		}
 	}
 }

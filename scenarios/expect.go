@@ -23,6 +23,11 @@ func Outcomes() []string {
 
 func validOutcome(name string) bool { return contains(Outcomes(), name) }
 
+// FilterOutcomes lists what a threshold's code filter may name: every
+// outcome an expectation may, and generator_limit, which no expectation
+// can hold (such a request was never sent) but a threshold may judge.
+func FilterOutcomes() []string { return append(Outcomes(), domain.OutcomeGeneratorLimit) }
+
 // modelInvalid reports whether the service's model validation refuses a
 // request with this attribute and metadata before looking at the token.
 func modelInvalid(attribute string, md MetadataVariant) bool {
@@ -169,11 +174,15 @@ func (c *compiler) sizePools() {
 		tp := &p.TokenPools[i]
 		at := fmt.Sprintf("$.tokenPools[%d]", c.poolSpec[i])
 		if tp.Checkout != CheckoutExclusive {
-			if tp.Size == 0 {
+			switch {
+			case tp.Size > 0:
+			case tp.Source.Kind == SourceInline:
+				tp.Size = len(tp.Source.Inline)
+			case tp.Source.Static():
+				// As many as the file, variable or command holds: unknown
+				// until read (tokens.Inspect counts them for validate).
+			default:
 				tp.Size = DefaultPoolSize
-				if tp.Source.Kind == SourceInline {
-					tp.Size = len(tp.Source.Inline)
-				}
 			}
 			continue
 		}

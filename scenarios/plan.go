@@ -35,7 +35,11 @@ type Plan struct {
 	Connections int
 	// MaxWorkers caps vegeta's workers (closed model); 0 keeps the open model.
 	MaxWorkers uint64
-	Seed       int64
+	// MaxInFlight caps the requests in flight at once (load.maxInFlight);
+	// 0 leaves the cap to the attack, which derives it from its default
+	// and the file-descriptor limit. A hit due at the cap is skipped.
+	MaxInFlight int
+	Seed        int64
 	// TokenRefresh, when set, refreshes minted tokens at this interval
 	// whatever their expiry (long soaks); 0 refreshes only before expiry.
 	TokenRefresh time.Duration
@@ -121,6 +125,17 @@ const (
 	SourceNone   SourceKind = "none"   // generated without any source (garbage)
 )
 
+// Static reports whether the tokens are read from somewhere rather than
+// minted or generated: inline, a file, an environment variable or a
+// command's output.
+func (s TokenSource) Static() bool {
+	switch s.Kind {
+	case SourceInline, SourceFile, SourceEnv, SourceExec:
+		return true
+	}
+	return false
+}
+
 // TokenSource is where a pool's base tokens come from.
 type TokenSource struct {
 	Kind SourceKind
@@ -137,9 +152,16 @@ type TokenSource struct {
 
 // TokenPool is one named population of tokens.
 type TokenPool struct {
-	Name     string
-	Weight   float64
-	Size     int
+	Name   string
+	Weight float64
+	// Size is how many tokens the pool holds: minted or generated, or
+	// taken from its source (at most Size of them when the scenario sets
+	// it). A file, env or exec pool the scenario leaves unsized holds what
+	// its source holds: 0 until counted (tokens.Inspect).
+	Size int
+	// Users is how many distinct users a pool minted from a users file
+	// draws on, once counted (tokens.Inspect); 0 when unknown.
+	Users    int
 	Kind     TokenKind
 	Source   TokenSource
 	Checkout Checkout

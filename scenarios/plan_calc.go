@@ -14,13 +14,15 @@ func (p *Plan) PeakRate() float64 {
 	return peak
 }
 
-// TotalRequests is the number of requests the stages plan to send.
+// TotalRequests is the number of requests the stages send: the hits the
+// pacer sends (Stage.Hits), not the schedule's integral, so what the plan
+// reports is what the run does.
 func (p *Plan) TotalRequests() float64 {
-	var n float64
+	var n uint64
 	for _, s := range p.Stages {
-		n += s.Requests()
+		n += s.Hits()
 	}
-	return n
+	return float64(n)
 }
 
 // TotalDuration is the sum of the stages' durations.

@@ -124,6 +124,9 @@ func (p *Plan) codeLimitCalls(i int) float64 {
 func (p *Plan) poolUsers(i int) float64 {
 	tp := p.TokenPools[i]
 	users := float64(tp.Size)
+	if tp.Users > 0 {
+		users = math.Min(users, float64(tp.Users))
+	}
 	if tp.Checkout == CheckoutExclusive {
 		users = math.Min(users, math.Ceil(p.poolRequests(i)))
 	}
@@ -168,6 +171,11 @@ func (p *Plan) perUserUse() []string {
 	for i, tp := range p.TokenPools {
 		calls := p.codeLimitCalls(i)
 		if calls == 0 {
+			continue
+		}
+		if tp.Size == 0 && tp.Users == 0 && p.Quota.Users == 0 {
+			out = append(out, fmt.Sprintf("Per-user codes: pool %s sends about %s requests counting against the code limit; how many users they spread over depends on the tokens its %s source holds, unknown until it is read (give size, or target.quota.users).",
+				tp.Name, textfmt.Round(calls), tp.Source.Kind))
 			continue
 		}
 		users, perUser := p.poolUsers(i), p.codeRequestsPerUserHour(i)

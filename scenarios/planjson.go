@@ -22,6 +22,7 @@ type jsonPlan struct {
 	Timeout       string          `json:"timeout"`
 	Connections   int             `json:"connections"`
 	MaxWorkers    uint64          `json:"maxWorkers"`
+	MaxInFlight   int             `json:"maxInFlight,omitempty"`
 	Seed          int64           `json:"seed"`
 	TokenRefresh  string          `json:"tokenRefresh,omitempty"`
 	PeakRate      float64         `json:"peakRate"`
@@ -115,7 +116,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 			UserPoolID: p.Target.UserPoolID, ClientID: p.Target.ClientID, MaxRate: p.Target.MaxRate},
 		Attributes:  p.Attributes,
 		Timeout:     p.Timeout.String(),
-		Connections: p.Connections, MaxWorkers: p.MaxWorkers, Seed: p.Seed,
+		Connections: p.Connections, MaxWorkers: p.MaxWorkers, MaxInFlight: p.MaxInFlight, Seed: p.Seed,
 		PeakRate: p.PeakRate(), TotalRequests: p.TotalRequests(), TotalDuration: p.TotalDuration().String(),
 		Quota: p.Quota, QuotaUse: p.QuotaUse(), Warnings: p.Warnings,
 		Resolved:   string(p.Resolved),
@@ -146,7 +147,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 			Outcomes: v.Expect.Outcomes, Derived: v.Expect.Derived})
 	}
 	for _, s := range p.Stages {
-		js := jsonStage{Name: s.Name, Kind: s.Kind, Duration: s.Duration.String(), From: s.From, To: s.To, Step: s.Step, Requests: s.Requests()}
+		js := jsonStage{Name: s.Name, Kind: s.Kind, Duration: s.Duration.String(), From: s.From, To: s.To, Step: s.Step, Requests: float64(s.Hits())}
 		if s.Every > 0 {
 			js.Every = s.Every.String()
 		}

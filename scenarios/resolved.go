@@ -36,7 +36,10 @@ func (c *compiler) resolved() ([]byte, error) {
 		r.Target.Quota.EmailsPerDay = ptr(q.EmailsPerDay)
 	}
 	for _, tp := range p.TokenPools {
-		ps := PoolSpec{Name: tp.Name, Weight: ptr(tp.Weight), Size: ptr(tp.Size), Kind: string(tp.Kind), Checkout: string(tp.Checkout)}
+		ps := PoolSpec{Name: tp.Name, Weight: ptr(tp.Weight), Kind: string(tp.Kind), Checkout: string(tp.Checkout)}
+		if tp.Size > 0 {
+			ps.Size = ptr(tp.Size)
+		}
 		switch s := tp.Source; s.Kind {
 		case SourceMint:
 			ps.Source = &SourceSpec{Mint: &MintSpec{Users: c.asWritten(s.Path)}}
@@ -71,7 +74,10 @@ func (c *compiler) resolved() ([]byte, error) {
 		}
 		r.Metadata = append(r.Metadata, ms)
 	}
-	r.Load = &LoadSpec{Seed: ptr(p.Seed), Timeout: p.Timeout, Connections: ptr(p.Connections), MaxWorkers: ptr(p.MaxWorkers), TokenRefresh: p.TokenRefresh}
+	r.Load = &LoadSpec{Seed: ptr(p.Seed), Timeout: ptr(p.Timeout), Connections: ptr(p.Connections), MaxWorkers: ptr(p.MaxWorkers), TokenRefresh: p.TokenRefresh}
+	if p.MaxInFlight > 0 {
+		r.Load.MaxInFlight = ptr(p.MaxInFlight)
+	}
 	for _, st := range p.Stages {
 		ss := StageSpec{Name: st.Name, Duration: st.Duration}
 		switch st.Kind {

@@ -225,7 +225,7 @@ load: {stages: [{duration: 1s, rate: 5}]}
 			t.Fatalf("users file %s; resolved:\n%s", p.TokenPools[0].Source.Path, p.Resolved)
 		}
 		hashes = append(hashes, p.ResolvedHash())
-		faster, err := sc.Compile(CompileOptions{Rate: 6})
+		faster, err := sc.Compile(CompileOptions{Rate: ptr(6.0)})
 		if err != nil {
 			t.Fatal(err)
 		}

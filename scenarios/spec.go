@@ -109,12 +109,13 @@ type GenerateSpec struct {
 
 // LoadSpec is how much load, for how long.
 type LoadSpec struct {
-	Seed         *int64        `yaml:"seed,omitempty"`
-	Timeout      time.Duration `yaml:"timeout,omitempty"`
-	Connections  *int          `yaml:"connections,omitempty"`
-	MaxWorkers   *uint64       `yaml:"maxWorkers,omitempty"`
-	TokenRefresh time.Duration `yaml:"tokenRefresh,omitempty"`
-	Stages       []StageSpec   `yaml:"stages"`
+	Seed         *int64         `yaml:"seed,omitempty"`
+	Timeout      *time.Duration `yaml:"timeout,omitempty"`
+	Connections  *int           `yaml:"connections,omitempty"`
+	MaxWorkers   *uint64        `yaml:"maxWorkers,omitempty"`
+	MaxInFlight  *int           `yaml:"maxInFlight,omitempty"`
+	TokenRefresh time.Duration  `yaml:"tokenRefresh,omitempty"`
+	Stages       []StageSpec    `yaml:"stages"`
 }
 
 // StageSpec is one stage: exactly one of Rate, Ramp and Steps.

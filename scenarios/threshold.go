@@ -106,8 +106,8 @@ func parseFilter(body string) (map[string]string, error) {
 		if _, dup := f[k]; dup {
 			return nil, thresholdErr(fmt.Sprintf("filter key %q given twice", k), "a filter takes one value per key")
 		}
-		if k == "code" && !validOutcome(v) {
-			return nil, thresholdErr(fmt.Sprintf("unknown outcome %q", v), input.OneOf(v, Outcomes()))
+		if k == "code" && !contains(FilterOutcomes(), v) {
+			return nil, thresholdErr(fmt.Sprintf("unknown outcome %q", v), input.OneOf(v, FilterOutcomes()))
 		}
 		f[k] = v
 	}

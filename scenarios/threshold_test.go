@@ -29,6 +29,10 @@ func TestParseThreshold(t *testing.T) {
 			Filter: map[string]string{"token_pool": "valid", "attribute": "custom:tier"}, Op: "<", Value: 0.2}},
 		{"outcome_rate{code=NotAuthorizedException,stage=steady} > 5%", Threshold{Metric: "outcome_rate",
 			Filter: map[string]string{"code": "NotAuthorizedException", "stage": "steady"}, Op: ">", Value: 0.05}},
+		// Requests the generator could not send can be judged, though no
+		// expectation can hold them.
+		{"outcome_rate{code=generator_limit} < 5%", Threshold{Metric: "outcome_rate",
+			Filter: map[string]string{"code": "generator_limit"}, Op: "<", Value: 0.05}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

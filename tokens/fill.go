@@ -143,6 +143,7 @@ func Fill(ctx context.Context, plan *scenarios.Plan, env Env) (*Set, error) {
 					toks[k] = jws.TamperSignature(t)
 				}
 			}
+			toks = capStatic(tp, toks)
 			if tp.Checkout == scenarios.CheckoutExclusive && len(toks) < needs[i] {
 				env.Logf("tokens: pool %q: %d tokens for about %d requests: the pool will run out (exclusive checkout)", tp.Name, len(toks), needs[i])
 			}

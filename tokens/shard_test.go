@@ -51,7 +51,7 @@ func TestFillDealsSourcesOutAmongShards(t *testing.T) {
 		seen := map[string]int{}
 		for i := 1; i <= n; i++ {
 			env := Env{Dir: dir, Getenv: getenv, Shard: scenarios.Shard{Index: i, Count: n}}
-			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Size: 1, Kind: scenarios.KindValid, Source: src}}}
+			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Kind: scenarios.KindValid, Source: src}}}
 			set, err := Fill(context.Background(), plan, env)
 			if err != nil {
 				t.Fatalf("%s, shard %d: %v", name, i, err)

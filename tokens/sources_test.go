@@ -58,7 +58,9 @@ func TestStaticSources(t *testing.T) {
 			if src.Path != "" {
 				src.Path = filepath.Join(dir, src.Path) // as Compile resolves it
 			}
-			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Size: 1, Kind: tt.kind, Source: src}}}
+			// Unsized, as Compile leaves a static pool: it holds what its
+			// source holds.
+			plan := &scenarios.Plan{TokenPools: []scenarios.TokenPool{{Name: "p", Kind: tt.kind, Source: src}}}
 			set, err := Fill(context.Background(), plan, env)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,27 @@ func TestRunPassesExitCode(t *testing.T) {
 	}
 	if code != 2 {
 		t.Fatalf("exit code = %d, want 2 (usage) for an unknown command", code)
+	}
+}
+
+func TestRunSamplesRuntime(t *testing.T) {
+	rt := filepath.Join(t.TempDir(), "rt.log")
+	code, err := run(context.Background(), []string{"-runtime", rt, "-every", "10ms", "--", "version"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err != nil || code != 0 {
+		t.Fatalf("run = %d, %v", code, err)
+	}
+	b, err := os.ReadFile(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("want a sample at the start and one at the end, got %q", b)
+	}
+	for _, l := range lines {
+		var at, goroutines, heap int64
+		if n, err := fmt.Sscanf(l, "%d %d %d", &at, &goroutines, &heap); n != 3 || err != nil || goroutines < 1 || heap < 1 {
+			t.Errorf("sample %q: want unix seconds, goroutines, heap bytes", l)
+		}
 	}
 }

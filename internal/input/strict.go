@@ -73,16 +73,9 @@ func (c checker) node(n ast.Node, t reflect.Type, path string) *Error {
 		}
 		return nodeErr(n, path, "expected a string, got "+c.describe(n), `quote it, e.g. "text"`)
 	case reflect.Int, reflect.Int64, reflect.Uint64:
-		if _, ok := n.(*ast.IntegerNode); ok {
-			return nil
-		}
-		return nodeErr(n, path, "expected a whole number, got "+c.describe(n), "write an integer such as 10")
+		return c.whole(n, t.Kind(), path)
 	case reflect.Float64:
-		switch n.(type) {
-		case *ast.IntegerNode, *ast.FloatNode:
-			return nil
-		}
-		return nodeErr(n, path, "expected a number, got "+c.describe(n), "write a number such as 10 or 2.5, without quotes or units")
+		return c.number(n, path)
 	case reflect.Bool:
 		if _, ok := n.(*ast.BoolNode); ok {
 			return nil
@@ -97,16 +90,10 @@ func (c checker) node(n ast.Node, t reflect.Type, path string) *Error {
 // tags, "!" and !!binary make go-yaml v1.19.2 panic; !!int, !!map and
 // !!null make it refuse values it would take untagged.
 var standardTags = map[string]func(ast.Node) bool{
-	"!!str": isScalar,
-	"!!float": func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.IntegerNode, *ast.FloatNode:
-			return true
-		}
-		return false
-	},
-	"!!bool": func(n ast.Node) bool { _, ok := n.(*ast.BoolNode); return ok },
-	"!!seq":  func(n ast.Node) bool { _, ok := n.(*ast.SequenceNode); return ok },
+	"!!str":   isScalar,
+	"!!float": isNumber,
+	"!!bool":  func(n ast.Node) bool { _, ok := n.(*ast.BoolNode); return ok },
+	"!!seq":   func(n ast.Node) bool { _, ok := n.(*ast.SequenceNode); return ok },
 }
 
 // properties steps past anchors and tags to the node they mark, checking
@@ -296,8 +283,12 @@ func (c checker) describe(n ast.Node) string {
 	switch v := unwrap(n).(type) {
 	case *ast.StringNode, *ast.LiteralNode:
 		return "a string"
-	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+	case *ast.IntegerNode, *ast.FloatNode:
 		return "a number"
+	case *ast.InfinityNode:
+		return "infinity"
+	case *ast.NanNode:
+		return "not a number (.nan)"
 	case *ast.BoolNode:
 		return "a boolean"
 	case *ast.NullNode:

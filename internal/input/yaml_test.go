@@ -3,6 +3,7 @@ package input
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ type testConfig struct {
 	Name     string            `yaml:"name"`
 	Count    int               `yaml:"count"`
 	Rate     float64           `yaml:"rate"`
+	Workers  *uint64           `yaml:"workers"`
 	On       *bool             `yaml:"on"`
 	Wait     time.Duration     `yaml:"wait"`
 	Tags     []string          `yaml:"tags"`
@@ -49,6 +51,19 @@ func TestDecodeYAML(t *testing.T) {
 		c.Labels["k"] != "5" || c.Weights["a"] != 0.5 || c.Inner.Depth != 2 || c.PoolID != "p1" || c.Users[0].Password != "pw" || c.Roles["r"].PoolID != "p2" {
 		t.Errorf("decoded %+v", c)
 	}
+	// Numbers as YAML 1.2 writes them, at the edges of their types: 1e3 is
+	// as much a number as 1.5e3.
+	for text, want := range map[string]float64{"1e3": 1000, "-2E-1": -0.2, "1.5e3": 1500, "+7": 7, "0x10": 16} {
+		var n testConfig
+		if _, err := DecodeYAML(testKind, "t.yaml", []byte("rate: "+text+"\n"), &n); err != nil || n.Rate != want {
+			t.Errorf("rate: %s decodes to %v, %v; want %v", text, n.Rate, err, want)
+		}
+	}
+	var edges testConfig
+	if _, err := DecodeYAML(testKind, "t.yaml", []byte("workers: 18446744073709551615\ncount: -9223372036854775808\n"), &edges); err != nil ||
+		*edges.Workers != math.MaxUint64 || edges.Count != math.MinInt64 {
+		t.Errorf("the ends of uint64 and int64: %+v, %v", edges, err)
+	}
 	var empty testConfig
 	if d, err := DecodeYAML(testKind, "t.yaml", []byte("# nothing\n"), &empty); err != nil || !d.Empty() {
 		t.Errorf("comments only: %v", err)
@@ -64,7 +79,17 @@ func TestDecodeYAMLErrors(t *testing.T) {
 		{"misplaced field", "depth: 3\n", `t.yaml:1:1: depth: unknown field "depth" (depth belongs under inner; valid fields here:`},
 		{"inline fields", "users: [{username: a, pasword: b}]\n", `t.yaml:1:23: users[0].pasword: unknown field "pasword" (did you mean "password"? valid fields here: password, username)`},
 		{"string for int", "count: ten\n", "t.yaml:1:8: count: expected a whole number, got a string (write an integer such as 10)"},
-		{"float for int", "count: 1.5\n", "t.yaml:1:8: count: expected a whole number, got a number"},
+		{"float for int", "count: 1.5\n", "t.yaml:1:8: count: expected a whole number, got 1.5 (write an integer such as 10)"},
+		{"exponent for int", "count: 1e3\n", "t.yaml:1:8: count: expected a whole number, got 1e3"},
+		{"negative for unsigned", "workers: -1\n", "t.yaml:1:10: workers: expected a whole number ≥ 0, got -1 (write an integer such as 10)"},
+		{"past int64", "count: 99999999999999999999\n", "t.yaml:1:8: count: expected a whole number from -9223372036854775808 to 9223372036854775807, got 99999999999999999999"},
+		{"past int64, negative", "count: -9223372036854775809\n", "t.yaml:1:8: count: expected a whole number from -9223372036854775808 to 9223372036854775807, got -9223372036854775809"},
+		{"past uint64", "workers: 18446744073709551616\n", "t.yaml:1:10: workers: expected a whole number from 0 to 18446744073709551615, got 18446744073709551616"},
+		{"infinity for float", "rate: .inf\n", "t.yaml:1:7: rate: expected a finite number, got infinity (write a number such as 10 or 2.5"},
+		{"-infinity for float", "rate: -.inf\n", "t.yaml:1:7: rate: expected a finite number, got infinity"},
+		{"nan for float", "rate: .nan\n", "t.yaml:1:7: rate: expected a finite number, got not a number (.nan)"},
+		{"quoted number for float", "rate: '1e3'\n", "t.yaml:1:7: rate: expected a number, got a string"},
+		{"infinity for int", "count: .inf\n", "t.yaml:1:8: count: expected a whole number, got infinity"},
 		{"number for string", "name: 5\n", `t.yaml:1:7: name: expected a string, got a number (quote it, e.g. "text")`},
 		{"duration without unit", "wait: 5\n", "t.yaml:1:7: wait: expected a duration, got a number"},
 		{"bad duration", "wait: soon\n", `t.yaml:1:7: wait: "soon" is not a duration`},
@@ -125,6 +150,11 @@ func TestSecretErrorsQuoteNothing(t *testing.T) {
 		"users: [{username: a, password: hunter2x}]\n---\nx: 1\n",
 		"users:\n  - username: a\n   password: hunter2x\n",
 		"users: hunter2x\n",
+		// Numbers out of range are not quoted either (it is a password
+		// written in the wrong place, as likely as not).
+		"workers: -2222222\n",
+		"count: 22222229999999999999999\n",
+		"count: 2.2222\n",
 	} {
 		var c testConfig
 		_, err := DecodeYAML(secret, "u.yaml", []byte(src), &c)
@@ -132,7 +162,7 @@ func TestSecretErrorsQuoteNothing(t *testing.T) {
 			t.Errorf("%q: no error", src)
 			continue
 		}
-		if strings.Contains(err.Error(), "hunter2") {
+		if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "2222") {
 			t.Errorf("%q: error quotes the file: %v", src, err)
 		}
 		var e *Error

@@ -120,13 +120,45 @@ func Summary(t testing.TB) *aggregate.Summary {
 	t.Helper()
 	p := Plan()
 	p.Thresholds = Thresholds()
-	a := aggregate.NewAggregator(p, Start)
+	return aggregated(t, p, "fixture1", Samples(p))
+}
+
+// Lossy aggregates the fixture run with every k-th request lost to
+// outcome — a transport failure, or generator_limit (never sent) — judged
+// as the attack judges it, under the given thresholds; every < 1 loses
+// none.
+func Lossy(t testing.TB, outcome string, every int, thresholds ...string) *aggregate.Summary {
+	t.Helper()
+	p := Plan()
+	for _, expr := range thresholds {
+		th, err := scenarios.ParseThreshold(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Thresholds = append(p.Thresholds, th)
+	}
 	samples := Samples(p)
+	for i := range samples {
+		if s := &samples[i]; every > 0 && i%every == 0 {
+			s.Code, s.Outcome, s.Verdict = 0, outcome, domain.VerdictError
+			if domain.IsGeneratorLimit(outcome) {
+				s.Verdict = domain.VerdictUnsent
+			}
+		}
+	}
+	return aggregated(t, p, "lossy1", samples)
+}
+
+// aggregated is the summary of samples of a run of p that went to
+// schedule, as an archive would finish it.
+func aggregated(t testing.TB, p *scenarios.Plan, id string, samples []domain.Sample) *aggregate.Summary {
+	t.Helper()
+	a := aggregate.NewAggregator(p, Start)
 	for _, s := range samples {
 		a.Add(s)
 	}
 	a.SetSchedule(Schedule(p, samples))
-	s, err := a.Summary(aggregate.RunMeta{ID: "fixture1", ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", End: Start.Add(21 * time.Second)})
+	s, err := a.Summary(aggregate.RunMeta{ID: id, ToolVersion: "v0.0.0-test", Target: "mock", Pool: "default", End: Start.Add(21 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}
