@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/golden"
 	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/internal/reportfixture"
@@ -92,10 +94,13 @@ func TestRenderJUnitStructure(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
 		t.Fatal(err)
 	}
-	if len(suites.Suites) != 2 {
+	if len(suites.Suites) != 3 {
 		t.Fatalf("suites = %d", len(suites.Suites))
 	}
-	th, ex := suites.Suites[0], suites.Suites[1]
+	run, th, ex := suites.Suites[0], suites.Suites[1], suites.Suites[2]
+	if run.Tests != 1 || run.Failures != 0 {
+		t.Errorf("run suite = %d tests, %d failures; want 1, 0 (the run completed; its failures have their own cases)", run.Tests, run.Failures)
+	}
 	if th.Tests != len(s.Thresholds) || ex.Tests != len(s.Variants) {
 		t.Errorf("tests = %d/%d, want %d/%d", th.Tests, ex.Tests, len(s.Thresholds), len(s.Variants))
 	}
@@ -117,6 +122,72 @@ func TestRenderJUnitStructure(t *testing.T) {
 			t.Errorf("case %q failure = %v", c.Name, c.Failure)
 		}
 	}
+}
+
+// A run that did not finish, or exited non-zero for a reason no threshold
+// or expectation shows, fails the JUnit report: CI must not show green.
+func TestRenderJUnitNeverHidesAFailedRun(t *testing.T) {
+	clean := func(t *testing.T) *aggregate.Summary {
+		a := aggregate.NewAggregator(reportfixture.Plan(), reportfixture.Start)
+		for _, smp := range reportfixture.Samples(reportfixture.Plan()) {
+			if smp.Verdict == domain.VerdictViolation {
+				continue
+			}
+			a.Add(smp)
+		}
+		s, err := a.Summary(aggregate.RunMeta{Scenario: "fixture", End: reportfixture.Start.Add(21 * time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Run.ExitStatus = s.Status()
+		return s
+	}
+	for _, tc := range []struct {
+		name     string
+		mutate   func(*aggregate.Summary)
+		failures int
+		want     string
+	}{
+		{"completed", func(*aggregate.Summary) {}, 0, ""},
+		{"interrupted", func(s *aggregate.Summary) { s.Run.Interrupted, s.Run.ExitStatus = true, domain.ExitInterrupted }, 1, "interrupted"},
+		{"interrupted before any request", func(s *aggregate.Summary) {
+			*s = *emptySummary(t)
+		}, 1, "interrupted"},
+		{"exit status no case explains", func(s *aggregate.Summary) { s.Run.ExitStatus = domain.ExitThresholds }, 1, "exit status 99"},
+		{"behind schedule and failing", func(s *aggregate.Summary) {
+			s.Run.ExitStatus = domain.ExitThresholds
+			s.Totals.BehindSchedule, s.Totals.BehindNote = true, "sent 60% of the planned requests"
+		}, 1, "sent 60% of the planned requests"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := clean(t)
+			tc.mutate(s)
+			var buf bytes.Buffer
+			if err := JUnit(&buf, s); err != nil {
+				t.Fatal(err)
+			}
+			var suites junit.Suites
+			if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
+				t.Fatal(err)
+			}
+			if suites.Failures != tc.failures {
+				t.Fatalf("failures = %d, want %d:\n%s", suites.Failures, tc.failures, buf.String())
+			}
+			if tc.want != "" && !strings.Contains(buf.String(), tc.want) {
+				t.Errorf("junit does not say %q:\n%s", tc.want, buf.String())
+			}
+		})
+	}
+}
+
+func emptySummary(t *testing.T) *aggregate.Summary {
+	a := aggregate.NewAggregator(reportfixture.Plan(), reportfixture.Start)
+	s, err := a.Summary(aggregate.RunMeta{Scenario: "fixture", Interrupted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Run.ExitStatus = s.Status()
+	return s
 }
 
 func TestRenderUnknownFormat(t *testing.T) {
