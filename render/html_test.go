@@ -281,7 +281,9 @@ func TestRunVerdict(t *testing.T) {
 		{"one failed", aggregate.Summary{Thresholds: []aggregate.ThresholdResult{pass, fail}}, "FAIL", "1 of 2 thresholds failed"},
 		{"violations", aggregate.Summary{Totals: aggregate.Totals{Violations: 3}}, "VIOLATIONS", "3 wrong answers"},
 		{"both", aggregate.Summary{Thresholds: []aggregate.ThresholdResult{fail}, Totals: aggregate.Totals{Violations: 1200}}, "FAIL", "1,200 wrong answers"},
-		{"interrupted", aggregate.Summary{Run: aggregate.RunMeta{Interrupted: true}}, "PASS", "interrupted"},
+		{"interrupted", aggregate.Summary{Run: aggregate.RunMeta{Interrupted: true}}, "INTERRUPTED", "interrupted"},
+		{"interrupted with failures", aggregate.Summary{Run: aggregate.RunMeta{Interrupted: true}, Thresholds: []aggregate.ThresholdResult{fail}}, "INTERRUPTED", "1 of 1 thresholds failed"},
+		{"failed for another reason", aggregate.Summary{Run: aggregate.RunMeta{ExitStatus: 99}}, "FAIL", "exit status 99"},
 	}
 	for _, tt := range tests {
 		v, note := runVerdict(&tt.s)
