@@ -5,18 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cogload/cogload/aggregate"
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// Archive is a run archive read back from disk. Only run.json and
-// summary.json are read: the summary holds everything a report needs, so
-// re-rendering never scans results.bin.
+// Archive is a run archive read back from disk. OpenArchive reads run.json
+// and summary.json, which hold everything a report needs; CheckResults
+// reads results.bin through to check it.
 type Archive struct {
 	Dir string
 	// Origin is where the archive was copied from when Dir is a local
@@ -46,6 +45,10 @@ func OpenArchive(dir string) (*Archive, error) {
 	a := &Archive{Dir: dir}
 	sf, err := os.Open(filepath.Join(dir, FileSummary))
 	if err != nil {
+		if unfinishedName(dir) {
+			return nil, fmt.Errorf("open archive %s: %s: %w: this is the hidden folder of a run that never finished (killed, or the machine stopped); "+
+				"only %s is written while a run goes, so nothing can be reported from it: delete it", dir, FileSummary, pathErr(err), FileResults)
+		}
 		return nil, fmt.Errorf("open archive %s: %s: %w (not a cogload run archive?)", dir, FileSummary, pathErr(err))
 	}
 	defer sf.Close()
@@ -67,6 +70,13 @@ func OpenArchive(dir string) (*Archive, error) {
 	return a, nil
 }
 
+// unfinishedName reports whether dir is named as an archive's hidden
+// working folder (.NAME.partial).
+func unfinishedName(dir string) bool {
+	base := filepath.Base(dir)
+	return strings.HasPrefix(base, ".") && strings.HasSuffix(base, partialSuffix)
+}
+
 // pathErr drops the path from a *fs.PathError, which the caller already
 // names.
 func pathErr(err error) error {
@@ -75,44 +85,4 @@ func pathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// Results opens results.bin for decoding with vegeta's gob decoder. Call
-// the returned close function when done.
-func (a *Archive) Results() (vegeta.Decoder, func() error, error) {
-	f, err := os.Open(filepath.Join(a.Dir, FileResults))
-	if err != nil {
-		return nil, nil, fmt.Errorf("archive %s: %s: %w", a.Dir, FileResults, pathErr(err))
-	}
-	return vegeta.NewDecoder(bufio.NewReaderSize(f, 256<<10)), f.Close, nil
-}
-
-// copyResults re-encodes every result of the archives into w, one archive
-// after the other (gob streams cannot simply be concatenated).
-func copyResults(w io.Writer, archives []*Archive) error {
-	enc := vegeta.NewEncoder(w)
-	for _, a := range archives {
-		dec, closeFn, err := a.Results()
-		if err != nil {
-			return err
-		}
-		for {
-			var r vegeta.Result
-			if err := dec.Decode(&r); err != nil {
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				_ = closeFn()
-				return fmt.Errorf("archive %s: %s: %w", a.Dir, FileResults, err)
-			}
-			if err := enc.Encode(&r); err != nil {
-				_ = closeFn()
-				return fmt.Errorf("write %s: %w", FileResults, err)
-			}
-		}
-		if err := closeFn(); err != nil {
-			return fmt.Errorf("archive %s: %w", a.Dir, err)
-		}
-	}
-	return nil
 }

@@ -1,0 +1,171 @@
+package archive
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// maxResultRecord bounds one record of results.bin. A result is written
+// without body or headers (its URL, error text and numbers: a few hundred
+// bytes), so a record claiming more is damage, and refusing it keeps a
+// corrupt length from making the decoder allocate gigabytes.
+const maxResultRecord = 1 << 20
+
+// ErrNoResults is returned by CheckResults for an archive without
+// results.bin (pruned to save space, or a download that left it out).
+var ErrNoResults = errors.New("no " + FileResults)
+
+// Results opens results.bin for decoding with vegeta's decoder, each
+// record's length checked before it is read. Call the returned close
+// function when done.
+func (a *Archive) Results() (vegeta.Decoder, func() error, error) {
+	f, err := os.Open(filepath.Join(a.Dir, FileResults))
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive %s: %s: %w", a.Name(), FileResults, pathErr(err))
+	}
+	return vegeta.NewDecoder(&recordGuard{r: bufio.NewReaderSize(f, 256<<10)}), f.Close, nil
+}
+
+// CheckResults reads results.bin through and checks it against the
+// summary: every record decodes, the last one is whole, and there are as
+// many results as the summary counts requests. It reads one record at a
+// time, so memory stays small whatever the file holds. The error names
+// the file and what is wrong with it; ErrNoResults when there is none.
+func (a *Archive) CheckResults() error {
+	if _, err := os.Stat(filepath.Join(a.Dir, FileResults)); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("archive %s: %w", a.Name(), ErrNoResults)
+	}
+	dec, closeFn, err := a.Results()
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	want := a.Summary.Totals.Requests + a.Summary.Totals.Ignored
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("archive %s: %s: %s", a.Name(), FileResults, fmt.Sprintf(format, args...))
+	}
+	var n uint64
+	for {
+		var r vegeta.Result
+		err := dec.Decode(&r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fail("cut short after %d of %d results (a copy that did not finish, or a run killed while writing)", n, want)
+		}
+		if err != nil {
+			return fail("result %d does not decode (%v): the file is damaged or not vegeta's result encoding", n+1, err)
+		}
+		if n++; n > want {
+			return fail("holds more results than the %d requests %s counts", want, FileSummary)
+		}
+	}
+	if n != want {
+		return fail("holds %d results, but %s counts %d requests", n, FileSummary, want)
+	}
+	return nil
+}
+
+// recordGuard passes a gob stream (vegeta's result encoding) through after
+// checking each record's length prefix against maxResultRecord.
+type recordGuard struct {
+	r       *bufio.Reader
+	pending []byte // a length prefix not yet passed on
+	left    uint64 // bytes of the current record not yet passed on
+	err     error
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	if len(g.pending) == 0 && g.left == 0 {
+		if g.err = g.next(); g.err != nil {
+			return 0, g.err
+		}
+	}
+	if len(g.pending) > 0 {
+		n := copy(p, g.pending)
+		g.pending = g.pending[n:]
+		return n, nil
+	}
+	if uint64(len(p)) > g.left {
+		p = p[:g.left]
+	}
+	n, err := g.r.Read(p)
+	g.left -= uint64(n)
+	if errors.Is(err, io.EOF) && g.left > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// next reads a record's length: gob writes an unsigned integer below 128
+// as one byte, and a larger one as its byte count, negated, then its bytes
+// high first.
+func (g *recordGuard) next() error {
+	b, err := g.r.ReadByte()
+	if err != nil {
+		return err // io.EOF between records: the stream's clean end
+	}
+	g.pending = append(g.pending[:0], b)
+	if b < 0x80 {
+		g.left = uint64(b)
+		return nil
+	}
+	count := -int(int8(b))
+	if count > 8 {
+		return fmt.Errorf("record length byte %#x is not a gob length", b)
+	}
+	var n uint64
+	for range count {
+		c, err := g.r.ReadByte()
+		if err != nil {
+			return io.ErrUnexpectedEOF
+		}
+		g.pending = append(g.pending, c)
+		n = n<<8 | uint64(c)
+	}
+	if n > maxResultRecord {
+		return fmt.Errorf("a record claims %d bytes; a result takes far less", n)
+	}
+	g.left = n
+	return nil
+}
+
+// copyResults re-encodes every result of the archives into w, one archive
+// after the other (gob streams cannot simply be concatenated).
+func copyResults(w io.Writer, archives []*Archive) error {
+	enc := vegeta.NewEncoder(w)
+	for _, a := range archives {
+		dec, closeFn, err := a.Results()
+		if err != nil {
+			return err
+		}
+		for {
+			var r vegeta.Result
+			if err := dec.Decode(&r); err != nil {
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				_ = closeFn()
+				return fmt.Errorf("archive %s: %s: %w", a.Dir, FileResults, err)
+			}
+			if err := enc.Encode(&r); err != nil {
+				_ = closeFn()
+				return fmt.Errorf("write %s: %w", FileResults, err)
+			}
+		}
+		if err := closeFn(); err != nil {
+			return fmt.Errorf("archive %s: %w", a.Dir, err)
+		}
+	}
+	return nil
+}
