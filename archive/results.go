@@ -2,11 +2,13 @@ package archive
 
 import (
 	"bufio"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -21,15 +23,47 @@ const maxResultRecord = 1 << 20
 // results.bin (pruned to save space, or a download that left it out).
 var ErrNoResults = errors.New("no " + FileResults)
 
-// Results opens results.bin for decoding with vegeta's decoder, each
-// record's length checked before it is read. Call the returned close
+// Results opens results.bin for decoding. Call the returned close
 // function when done.
 func (a *Archive) Results() (vegeta.Decoder, func() error, error) {
 	f, err := os.Open(filepath.Join(a.Dir, FileResults))
 	if err != nil {
 		return nil, nil, fmt.Errorf("archive %s: %s: %w", a.Name(), FileResults, pathErr(err))
 	}
-	return vegeta.NewDecoder(&recordGuard{r: bufio.NewReaderSize(f, 256<<10)}), f.Close, nil
+	return newResultDecoder(f), f.Close, nil
+}
+
+// storedResult is what results.bin keeps of a vegeta.Result: everything
+// but the body and the headers, which a run never writes. Decoding into
+// it, gob skips those fields should a file hold them, so a damaged file
+// cannot have it build a header map of the size it claims (gob sizes a
+// map by the count it reads, before reading its entries).
+type storedResult struct {
+	Attack    string
+	Seq       uint64
+	Code      uint16
+	Timestamp time.Time
+	Latency   time.Duration
+	BytesOut  uint64
+	BytesIn   uint64
+	Error     string
+	Method    string
+	URL       string
+}
+
+// newResultDecoder decodes vegeta's result encoding from r, each record's
+// length checked before it is read and bodies and headers skipped.
+func newResultDecoder(r io.Reader) vegeta.Decoder {
+	dec := gob.NewDecoder(&recordGuard{r: bufio.NewReaderSize(r, 256<<10)})
+	return func(res *vegeta.Result) error {
+		var s storedResult
+		if err := dec.Decode(&s); err != nil {
+			return err
+		}
+		*res = vegeta.Result{Attack: s.Attack, Seq: s.Seq, Code: s.Code, Timestamp: s.Timestamp, Latency: s.Latency,
+			BytesOut: s.BytesOut, BytesIn: s.BytesIn, Error: s.Error, Method: s.Method, URL: s.URL}
+		return nil
+	}
 }
 
 // CheckResults reads results.bin through and checks it against the
@@ -38,37 +72,42 @@ func (a *Archive) Results() (vegeta.Decoder, func() error, error) {
 // time, so memory stays small whatever the file holds. The error names
 // the file and what is wrong with it; ErrNoResults when there is none.
 func (a *Archive) CheckResults() error {
-	if _, err := os.Stat(filepath.Join(a.Dir, FileResults)); errors.Is(err, os.ErrNotExist) {
+	f, err := os.Open(filepath.Join(a.Dir, FileResults))
+	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("archive %s: %w", a.Name(), ErrNoResults)
 	}
-	dec, closeFn, err := a.Results()
 	if err != nil {
-		return err
+		return fmt.Errorf("archive %s: %s: %w", a.Name(), FileResults, pathErr(err))
 	}
-	defer closeFn()
-	want := a.Summary.Totals.Requests + a.Summary.Totals.Ignored
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("archive %s: %s: %s", a.Name(), FileResults, fmt.Sprintf(format, args...))
+	defer f.Close()
+	if err := checkResults(f, a.Summary.Totals.Requests+a.Summary.Totals.Ignored); err != nil {
+		return fmt.Errorf("archive %s: %s: %w", a.Name(), FileResults, err)
 	}
+	return nil
+}
+
+// checkResults decodes r to its end and checks it holds want results.
+func checkResults(r io.Reader, want uint64) error {
+	dec := newResultDecoder(r)
 	var n uint64
 	for {
-		var r vegeta.Result
-		err := dec.Decode(&r)
+		var res vegeta.Result
+		err := dec.Decode(&res)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return fail("cut short after %d of %d results (a copy that did not finish, or a run killed while writing)", n, want)
+			return fmt.Errorf("cut short after %d of %d results (a copy that did not finish, or a run killed while writing)", n, want)
 		}
 		if err != nil {
-			return fail("result %d does not decode (%v): the file is damaged or not vegeta's result encoding", n+1, err)
+			return fmt.Errorf("result %d does not decode (%v): the file is damaged or not vegeta's result encoding", n+1, err)
 		}
 		if n++; n > want {
-			return fail("holds more results than the %d requests %s counts", want, FileSummary)
+			return fmt.Errorf("holds more results than the %d requests %s counts", want, FileSummary)
 		}
 	}
 	if n != want {
-		return fail("holds %d results, but %s counts %d requests", n, FileSummary, want)
+		return fmt.Errorf("holds %d results, but %s counts %d requests", n, FileSummary, want)
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ usage: bench/fuzz.sh [options] DURATION
   -j, --jobs N        targets fuzzed at once (default 1)
   -p, --parallel N    fuzzing workers per target (go test -parallel; default 1)
   -m, --match RE      only targets whose "package.Target" matches the extended regex RE
+      --minimize D    time spent minimizing each new interesting input and each crash
+                      (go test -fuzzminimizetime; default 5s: Go's 60s stalls targets
+                      whose inputs are large, such as whole summary.json files)
   -l, --list          list the targets and exit
       --json FILE     also write the per-target results as JSON lines to FILE
       --nice N        fuzz under `nice -n N`
@@ -33,12 +36,13 @@ EOF
 
 die() { echo "fuzz: $*" >&2; exit 2; }
 
-jobs=1 parallel=1 match="" list=0 json_out="" nice_n="" fuzztime=""
+jobs=1 parallel=1 match="" list=0 json_out="" nice_n="" fuzztime="" minimize=5s
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	-j | --jobs) jobs=${2:?}; shift 2 ;;
 	-p | --parallel) parallel=${2:?}; shift 2 ;;
 	-m | --match) match=${2:?}; shift 2 ;;
+	--minimize) minimize=${2:?}; shift 2 ;;
 	-l | --list) list=1; shift ;;
 	--json) json_out=${2:?}; shift 2 ;;
 	--nice) nice_n=${2:?}; shift 2 ;;
@@ -111,7 +115,8 @@ for t in "${targets[@]}"; do
 	i=$((i + 1))
 	read -r "pkg_of[$i]" "name_of[$i]" <<<"$t"
 	while [[ ${#job_of[@]} -ge $jobs ]]; do reap; done
-	${prio[@]+"${prio[@]}"} go test -run '^$' -fuzz "^${name_of[$i]}\$" -fuzztime "$fuzztime" -parallel "$parallel" \
+	${prio[@]+"${prio[@]}"} go test -run '^$' -fuzz "^${name_of[$i]}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" \
+		-parallel "$parallel" \
 		"${pkg_of[$i]}" >"$work/$i.log" 2>&1 &
 	pids+=($!)
 	job_of[$!]=$i
