@@ -37,10 +37,15 @@ type harness struct {
 	// over every listed user; limit cases ask for a user never picked.
 	picks map[string]int
 	sleep func(context.Context, time.Duration)
+	// secrets are kept out of every result.
+	secrets *secrets
 }
 
 func newHarness(t *Target, hc *http.Client, creds aws.CredentialsProvider) *harness {
-	h := &harness{target: t, mode: t.StatusMode, hc: hc, roles: map[string]*poolClient{}, picks: map[string]int{}, sleep: sleepCtx}
+	sec := &secrets{}
+	sec.addPasswords(t)
+	hc = sec.watch(hc)
+	h := &harness{target: t, mode: t.StatusMode, hc: hc, roles: map[string]*poolClient{}, picks: map[string]int{}, sleep: sleepCtx, secrets: sec}
 	if h.mode == "" {
 		h.mode = "observed"
 	}

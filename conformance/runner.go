@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock/evidence"
 )
 
@@ -132,6 +131,9 @@ func Run(ctx context.Context, t *Target, opts Options) (*Report, error) {
 }
 
 func runCase(parent context.Context, h *harness, c Case, opts Options) (res Result) {
+	// Whatever the target answered or the case saw, no password or token
+	// reaches the report.
+	defer func() { res.Actual, res.Reason = h.secrets.redact(res.Actual), h.secrets.redact(res.Reason) }()
 	res = Result{CaseHeader: c.header(),
 		Expected: c.Expect.Describe(h.mode)}
 	if err := parent.Err(); err != nil {
@@ -169,13 +171,13 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	case errors.As(err, &skip):
 		res.Verdict, res.Reason = Skip, skip.reason
 	case errors.As(err, &fail):
-		res.Verdict, res.Actual, res.Reason = Fail, domain.Redact(fail.actual), "precondition of the final request failed"
+		res.Verdict, res.Actual, res.Reason = Fail, fail.actual, "precondition of the final request failed"
 	case err != nil:
-		res.Verdict, res.Actual, res.Reason = Fail, domain.Redact(err.Error()), "could not run"
+		res.Verdict, res.Actual, res.Reason = Fail, err.Error(), "could not run"
 	default:
 		res.Actual = o.String()
 		if jerr := c.Expect.judge(o, h.mode); jerr != nil {
-			res.Verdict, res.Reason = Fail, domain.Redact(jerr.Error())
+			res.Verdict, res.Reason = Fail, jerr.Error()
 		} else {
 			res.Verdict = Pass
 		}

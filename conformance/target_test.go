@@ -27,6 +27,9 @@ func TestParseTarget(t *testing.T) {
 		{"bad capability", "region: us-east-1\nuserPoolId: p\nclientId: c\ncapabilities: [root]\n", "unknown capability"},
 		{"bad status mode", "region: us-east-1\nuserPoolId: p\nclientId: c\nstatusMode: loud\n", "statusMode"},
 		{"not yaml", "region: [\n", "target.yaml"},
+		{"endpoint with a password", "endpoint: \"https://admin:S3cret-pw@cognito.example\"\nuserPoolId: p\nclientId: c\n", "target.yaml:1:11: endpoint: https://cognito.example: the endpoint must not carry"},
+		{"endpoint with a query", "endpoint: \"https://cognito.example/?key=S3cret-pw\"\nuserPoolId: p\nclientId: c\n", "must not carry a user, password, query or fragment"},
+		{"role pool endpoint with a user", "region: us-east-1\nuserPoolId: p\nclientId: c\npools: {trigger: {endpoint: \"http://S3cret-pw@127.0.0.1:1\", userPoolId: p, clientId: c}}\n", "pools.trigger.endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +45,9 @@ func TestParseTarget(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("error %v, want it to mention %q", err, tt.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "S3cret-pw") {
+				t.Errorf("error %v quotes a secret", err)
 			}
 		})
 	}
