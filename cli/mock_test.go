@@ -20,14 +20,15 @@ import (
 	"github.com/cogload/cogload/mock/sidedoor"
 )
 
-func TestMockServesAndStops(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// serveMock runs `cogload mock` with args (after --addr 127.0.0.1:0) until
+// ctx ends and returns its contract line; done yields its exit code.
+func serveMock(ctx context.Context, t *testing.T, args ...string) (info sidedoor.Info, done <-chan domain.ExitCode, stderr *bytes.Buffer) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	done := make(chan domain.ExitCode, 1)
+	stderr = new(bytes.Buffer)
+	exit := make(chan domain.ExitCode, 1)
 	go func() {
-		done <- Main(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--config", "email-ses", "--seed", "3", "--no-limits"}, Stdio{Out: pw, Err: &stderr})
+		exit <- Main(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), Stdio{Out: pw, Err: stderr})
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -35,10 +36,16 @@ func TestMockServesAndStops(t *testing.T) {
 		t.Fatalf("first line: %v (stderr %s)", err, stderr.String())
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	var info sidedoor.Info
 	if err := json.Unmarshal([]byte(line), &info); err != nil {
 		t.Fatalf("first line %q: %v", line, err)
 	}
+	return info, exit, stderr
+}
+
+func TestMockServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	info, done, stderr := serveMock(ctx, t, "--config", "email-ses", "--seed", "3", "--no-limits")
 	if !strings.HasPrefix(info.Endpoint, "http://127.0.0.1:") || info.UserPoolID == "" || info.ClientID == "" || len(info.Users) == 0 {
 		t.Fatalf("info = %+v", info)
 	}
@@ -116,22 +123,7 @@ func TestMockBadInput(t *testing.T) {
 func TestMockDropsStalledBody(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	done := make(chan domain.ExitCode, 1)
-	go func() {
-		done <- Main(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--seed", "3", "--body-timeout", "300ms"}, Stdio{Out: pw, Err: &stderr})
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("first line: %v (stderr %s)", err, stderr.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	var info sidedoor.Info
-	if err := json.Unmarshal([]byte(line), &info); err != nil {
-		t.Fatal(err)
-	}
+	info, done, stderr := serveMock(ctx, t, "--seed", "3", "--body-timeout", "300ms")
 	conn, err := net.Dial("tcp", strings.TrimPrefix(info.Endpoint, "http://"))
 	if err != nil {
 		t.Fatal(err)

@@ -84,8 +84,9 @@ func TestRenderMarkdownEscapesPipes(t *testing.T) {
 	}
 }
 
-func TestRenderJUnitStructure(t *testing.T) {
-	s := reportfixture.Summary(t)
+// renderJUnit renders s as JUnit XML and reads it back.
+func renderJUnit(t *testing.T, s *aggregate.Summary) (junit.Suites, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := JUnit(&buf, s); err != nil {
 		t.Fatal(err)
@@ -94,6 +95,12 @@ func TestRenderJUnitStructure(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
 		t.Fatal(err)
 	}
+	return suites, buf.String()
+}
+
+func TestRenderJUnitStructure(t *testing.T) {
+	s := reportfixture.Summary(t)
+	suites, _ := renderJUnit(t, s)
 	if len(suites.Suites) != 3 {
 		t.Fatalf("suites = %d", len(suites.Suites))
 	}
@@ -162,19 +169,12 @@ func TestRenderJUnitNeverHidesAFailedRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := clean(t)
 			tc.mutate(s)
-			var buf bytes.Buffer
-			if err := JUnit(&buf, s); err != nil {
-				t.Fatal(err)
-			}
-			var suites junit.Suites
-			if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
-				t.Fatal(err)
-			}
+			suites, text := renderJUnit(t, s)
 			if suites.Failures != tc.failures {
-				t.Fatalf("failures = %d, want %d:\n%s", suites.Failures, tc.failures, buf.String())
+				t.Fatalf("failures = %d, want %d:\n%s", suites.Failures, tc.failures, text)
 			}
-			if tc.want != "" && !strings.Contains(buf.String(), tc.want) {
-				t.Errorf("junit does not say %q:\n%s", tc.want, buf.String())
+			if tc.want != "" && !strings.Contains(text, tc.want) {
+				t.Errorf("junit does not say %q:\n%s", tc.want, text)
 			}
 		})
 	}
