@@ -72,10 +72,16 @@ func newResultDecoder(r io.Reader) vegeta.Decoder {
 // time, so memory stays small whatever the file holds. The error names
 // the file and what is wrong with it; ErrNoResults when there is none.
 func (a *Archive) CheckResults() error {
-	f, err := os.Open(filepath.Join(a.Dir, FileResults))
+	path := filepath.Join(a.Dir, FileResults)
+	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("archive %s: %w", a.Name(), ErrNoResults)
 	}
+	if err == nil && !st.Mode().IsRegular() {
+		// A FIFO would block the open, a device never end.
+		return fmt.Errorf("archive %s: %s: is not a file (%s)", a.Name(), FileResults, st.Mode().Type())
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("archive %s: %s: %w", a.Name(), FileResults, pathErr(err))
 	}
