@@ -256,8 +256,10 @@ func (c *compiler) target() {
 	if e.Region != "" && !regionPattern.MatchString(e.Region) {
 		c.failf("$.target.endpoint.region", "write a region such as eu-central-1", "%q is not an AWS region", e.Region)
 	}
+	fromFlag := c.opts.Endpoint != nil && c.opts.Endpoint.URL != "" // checkFlags names --endpoint
 	if e.URL != "" {
 		switch err := cognito.CheckEndpointURL(e.URL); {
+		case fromFlag:
 		case errors.Is(err, cognito.ErrEndpointNotHTTP):
 			c.failf("$.target.endpoint.url", "write an absolute http or https URL such as https://cognito-idp.eu-central-1.amazonaws.com", "%s %v", cognito.ShownEndpoint(e.URL), err)
 		case err != nil:
