@@ -13,6 +13,9 @@ import (
 	"github.com/cogload/cogload/mock/evidence"
 )
 
+// reasonInterrupted is why a case skipped by an interrupt did not run.
+const reasonInterrupted = "interrupted"
+
 // Verdicts of a case.
 const (
 	Pass = "pass"
@@ -61,6 +64,10 @@ type Report struct {
 	Passed     int       `json:"passed"`
 	Failed     int       `json:"failed"`
 	Skipped    int       `json:"skipped"`
+	// Interrupted is set when the run was stopped before every selected
+	// case ran: the cases left are skipped, and no output may read as if
+	// the target conformed.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // OK reports whether every case that ran passed.
@@ -127,6 +134,7 @@ func Run(ctx context.Context, t *Target, opts Options) (*Report, error) {
 			opts.Progress(res)
 		}
 	}
+	rep.Interrupted = ctx.Err() != nil
 	return rep, nil
 }
 
@@ -137,7 +145,7 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	res = Result{CaseHeader: c.header(),
 		Expected: c.Expect.Describe(h.mode)}
 	if err := parent.Err(); err != nil {
-		res.Verdict, res.Reason = Skip, "interrupted"
+		res.Verdict, res.Reason = Skip, reasonInterrupted
 		return res
 	}
 	for _, n := range c.Needs {
@@ -162,7 +170,7 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	res.Duration = opts.Clock().Sub(start)
 	if parent.Err() != nil {
 		// Interrupted mid-case: what it saw says nothing about the target.
-		res.Verdict, res.Reason = Skip, "interrupted"
+		res.Verdict, res.Reason = Skip, reasonInterrupted
 		return res
 	}
 	var skip *skipError

@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
+	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -186,5 +188,29 @@ func TestInterruptSkipsTheRest(t *testing.T) {
 	}
 	if last := rep.Results[len(rep.Results)-1]; last.Reason != "interrupted" {
 		t.Errorf("last case: %s %q", last.Verdict, last.Reason)
+	}
+	// No output reads as if the target conformed.
+	var table, xmlOut, js bytes.Buffer
+	if err := rep.WriteTable(&table); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteJUnit(&xmlOut); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(table.String(), "CONFORMS") && !strings.Contains(table.String(), "INTERRUPTED") {
+		t.Errorf("the table of an interrupted run says it conforms:\n%s", table.String())
+	}
+	var suites junit.Suites
+	if err := xml.Unmarshal(xmlOut.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	if suites.Failures == 0 || !strings.Contains(xmlOut.String(), "interrupted") {
+		t.Errorf("the JUnit report of an interrupted run has %d failures:\n%s", suites.Failures, xmlOut.String())
+	}
+	if !strings.Contains(js.String(), `"interrupted": true`) {
+		t.Errorf("the JSON report does not say the run was interrupted")
 	}
 }
