@@ -93,14 +93,16 @@ func JUnit(w io.Writer, s *aggregate.Summary) error {
 // expectation case failed (explained is false).
 func runCase(s *aggregate.Summary, explained bool) junit.Case {
 	c := junit.Case{Name: "run completed as planned", Classname: "cogload." + s.Run.Scenario + ".run", Time: fmt.Sprintf("%.3f", s.Run.DurationS)}
-	planned := s.Totals.PlannedRequests
-	if len(s.Schedule) > 0 {
-		planned = 0
-		for _, st := range s.Schedule {
-			planned += st.Planned
-		}
+	// The plan's length, not its request count: an interrupted run's
+	// schedule counts only what was due before the interrupt.
+	var planS float64
+	for _, st := range s.Plan.Stages {
+		planS += st.DurationS
 	}
-	sent := fmt.Sprintf("%d of %.0f planned requests sent in %.1fs", s.Totals.Requests, planned, s.Run.DurationS)
+	sent := fmt.Sprintf("%d requests sent in %.1fs", s.Totals.Requests, s.Run.DurationS)
+	if planS > 0 {
+		sent += fmt.Sprintf(" of a %.1fs plan", planS)
+	}
 	status := s.Status()
 	if status == 0 {
 		status = s.Run.ExitStatus // as recorded, should the rules have moved since
