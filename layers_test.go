@@ -41,7 +41,7 @@ var allowedImports = map[string][]string{
 	"compare":                {"aggregate", "internal/textfmt", "scenarios"},
 	"fidelity":               {"aggregate", "compare", "internal/stats", "scenarios"},
 	"render":                 {"aggregate", "compare", "fidelity", "internal/junit", "internal/stats", "internal/textfmt", "scenarios"},
-	"archive":                {"aggregate", "domain", "render", "scenarios"},
+	"archive":                {"aggregate", "domain", "internal/input", "render", "scenarios"},
 	"s3archive":              {"archive", "internal/awsenv"},
 	"calibrate":              {"aggregate", "cognito", "domain", "internal/stats", "internal/textfmt", "mock", "scenarios"},
 	"run":                    {"aggregate", "archive", "attack", "cognito", "domain", "internal/input", "mock", "preflight", "scenarios", "tokens"},

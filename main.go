@@ -15,15 +15,17 @@ import (
 
 func main() {
 	// The first interrupt cancels the context: commands stop sending, drain
-	// and keep what was measured. A second one exits at once.
+	// and keep what was measured. A second one exits at once, removing the
+	// archives still being written rather than leave them half-written.
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
+		fmt.Fprintln(os.Stderr, "cogload: interrupted, stopping (interrupt again to exit at once)")
 		cancel()
 		<-sigs
-		fmt.Fprintln(os.Stderr, "cogload: second interrupt, exiting now")
+		cli.Abandon(os.Stderr)
 		os.Exit(int(domain.ExitInterrupted))
 	}()
 	code := cli.Main(ctx, os.Args[1:], cli.Process())

@@ -61,5 +61,35 @@ func checkSummary(s *Summary) error {
 			return fmt.Errorf("variant %d has index %d", i, v.Index)
 		}
 	}
+	return checkHistograms(s)
+}
+
+// checkHistograms decodes every latency histogram, so a damaged one is
+// refused when the summary is read, whichever report or comparison would
+// have used it.
+func checkHistograms(s *Summary) error {
+	check := func(where string, g Group) error {
+		if _, err := DecodeHistogram(g.Histogram); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		return nil
+	}
+	if err := check("overall", s.Overall); err != nil {
+		return err
+	}
+	for _, b := range []struct {
+		name   string
+		groups []Group
+	}{
+		{"breakdown.token_pools", s.Breakdown.TokenPools}, {"breakdown.attributes", s.Breakdown.Attributes},
+		{"breakdown.metadata", s.Breakdown.Metadata}, {"breakdown.stages", s.Breakdown.Stages},
+		{"breakdown.outcomes", s.Breakdown.Outcomes},
+	} {
+		for i, g := range b.groups {
+			if err := check(fmt.Sprintf("%s[%d] (%s)", b.name, i, g.Name), g); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

@@ -30,6 +30,10 @@ const (
 	FileSummary = "summary.json"
 )
 
+// partialSuffix ends the name of the hidden folder an archive is written
+// in (.NAME.partial) before it is renamed into place.
+const partialSuffix = ".partial"
+
 // RunSchema is the version tag of run.json.
 const RunSchema = "cogload.run/v1"
 
@@ -92,6 +96,8 @@ type ArchiveWriter struct {
 	err     error // the first results.bin write error
 	done    bool
 	summary *aggregate.Summary
+
+	work *workdir
 }
 
 // NewArchive starts an archive for a run under root (created if needed),
@@ -113,18 +119,20 @@ func NewArchive(root string, meta ArchiveMeta) (*ArchiveWriter, error) {
 	w := &ArchiveWriter{
 		meta: meta,
 		dir:  filepath.Join(root, name),
-		tmp:  filepath.Join(root, "."+name+".partial"),
+		tmp:  filepath.Join(root, "."+name+partialSuffix),
 		agg:  aggregate.NewAggregator(meta.Plan, meta.Start),
 	}
 	if _, err := os.Stat(w.dir); err == nil {
 		return nil, fmt.Errorf("new archive: %s already exists", w.dir)
 	}
-	if err := os.Mkdir(w.tmp, 0o755); err != nil {
+	work, err := newWorkdir(w.tmp)
+	if err != nil {
 		return nil, fmt.Errorf("new archive: %w", err)
 	}
+	w.work = work
 	f, err := os.Create(filepath.Join(w.tmp, FileResults))
 	if err != nil {
-		_ = os.RemoveAll(w.tmp)
+		_ = work.remove()
 		return nil, fmt.Errorf("new archive: %w", err)
 	}
 	w.f = f
@@ -193,6 +201,18 @@ func (w *ArchiveWriter) Finish(end RunEnd) (*aggregate.Summary, error) {
 		return w.summary, nil
 	}
 	w.done = true
+	s, err := w.finish(end)
+	if err != nil {
+		// Nothing can be reported from a folder without its summary:
+		// leave none behind.
+		_ = w.work.remove()
+		return nil, err
+	}
+	w.summary = s
+	return s, nil
+}
+
+func (w *ArchiveWriter) finish(end RunEnd) (*aggregate.Summary, error) {
 	if err := w.closeResults(); err != nil {
 		return nil, err
 	}
@@ -220,10 +240,9 @@ func (w *ArchiveWriter) Finish(end RunEnd) (*aggregate.Summary, error) {
 	if err := writeArchiveFiles(w.tmp, rec, s); err != nil {
 		return nil, err
 	}
-	if err := os.Rename(w.tmp, w.dir); err != nil {
+	if err := w.work.moveTo(w.dir); err != nil {
 		return nil, fmt.Errorf("archive: move %s into place: %w", w.tmp, err)
 	}
-	w.summary = s
 	return s, nil
 }
 
@@ -255,7 +274,7 @@ func (w *ArchiveWriter) Abort() error {
 	}
 	w.done = true
 	_ = w.f.Close()
-	return os.RemoveAll(w.tmp)
+	return w.work.remove()
 }
 
 // writeArchiveFiles writes run.json, summary.json and one file per

@@ -238,6 +238,7 @@ func TestOpenArchiveErrors(t *testing.T) {
 		{"cells outside plan", mk("cells", map[string][]byte{FileSummary: bytes.Replace(summary, []byte(`"variant": 0,`), []byte(`"variant": 99,`), 1), FileRun: run}), "outside the plan"},
 		{"no run.json", mk("norun", map[string][]byte{FileSummary: summary}), "run.json: no such file"},
 		{"corrupt run.json", mk("badrun", map[string][]byte{FileSummary: summary, FileRun: []byte("{")}), "run.json: unexpected end"},
+		{"a killed run's folder", mk(".rep-default-20260102T030405Z-abcd.partial", map[string][]byte{FileResults: nil}), "never finished"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

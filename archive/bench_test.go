@@ -14,7 +14,8 @@ import (
 
 // BenchmarkArchiveMillion writes a 1,000,000-result archive (results.bin
 // included) and then re-renders it the way `cogload report` does; the
-// reopen metric is the time of OpenArchive + render.Text alone.
+// reopen metric is the time of OpenArchive + render.Text alone, and
+// check-results that of reading results.bin through (CheckResults).
 func BenchmarkArchiveMillion(b *testing.B) {
 	const n = 1_000_000
 	for range b.N {
@@ -43,5 +44,10 @@ func BenchmarkArchiveMillion(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(time.Since(start).Milliseconds()), "reopen-ms")
+		start = time.Now()
+		if err := a.CheckResults(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(time.Since(start).Milliseconds()), "check-results-ms")
 	}
 }

@@ -123,12 +123,13 @@ func WriteMerged(dir string, archives []*Archive, s *aggregate.Summary) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("write merged archive: %w", err)
 	}
-	tmp := filepath.Join(parent, "."+name+".partial")
-	if err := os.Mkdir(tmp, 0o755); err != nil {
+	tmp := filepath.Join(parent, "."+name+partialSuffix)
+	work, err := newWorkdir(tmp)
+	if err != nil {
 		return fmt.Errorf("write merged archive: %w", err)
 	}
 	fail := func(err error) error {
-		_ = os.RemoveAll(tmp)
+		_ = work.remove()
 		return fmt.Errorf("write merged archive %s: %w", dir, err)
 	}
 	if s.Run.ID == "" {
@@ -164,7 +165,7 @@ func WriteMerged(dir string, archives []*Archive, s *aggregate.Summary) error {
 	if err := writeArchiveFiles(tmp, rec, s); err != nil {
 		return fail(err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	if err := work.moveTo(dir); err != nil {
 		return fail(err)
 	}
 	return nil

@@ -1,22 +1,23 @@
 package archive
 
 import (
-	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cogload/cogload/aggregate"
-	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"github.com/cogload/cogload/internal/input"
 )
 
-// Archive is a run archive read back from disk. Only run.json and
-// summary.json are read: the summary holds everything a report needs, so
-// re-rendering never scans results.bin.
+// Archive is a run archive read back from disk. OpenArchive reads run.json
+// and summary.json, which hold everything a report needs; CheckResults
+// reads results.bin through to check it.
 type Archive struct {
 	Dir string
 	// Origin is where the archive was copied from when Dir is a local
@@ -44,27 +45,70 @@ func OpenArchive(dir string) (*Archive, error) {
 		dir = filepath.Dir(dir)
 	}
 	a := &Archive{Dir: dir}
-	sf, err := os.Open(filepath.Join(dir, FileSummary))
-	if err != nil {
-		return nil, fmt.Errorf("open archive %s: %s: %w (not a cogload run archive?)", dir, FileSummary, pathErr(err))
+	sb, err := readArchiveFile(dir, FileSummary, summaryFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		if unfinishedName(dir) {
+			return nil, fmt.Errorf("open archive %s: %s: no such file: this is the hidden folder of a run that never finished (killed, or the machine stopped); "+
+				"only %s is written while a run goes, so nothing can be reported from it: delete it", dir, FileSummary, FileResults)
+		}
+		return nil, fmt.Errorf("open archive %s: %s: no such file or directory (not a cogload run archive?)", dir, FileSummary)
 	}
-	defer sf.Close()
-	s, err := aggregate.ReadSummary(bufio.NewReader(sf))
 	if err != nil {
+		return nil, err
+	}
+	if a.Summary, err = aggregate.ReadSummary(bytes.NewReader(sb)); err != nil {
 		return nil, fmt.Errorf("open archive %s: %s: %w", dir, FileSummary, err)
 	}
-	a.Summary = s
-	rb, err := os.ReadFile(filepath.Join(dir, FileRun))
-	if err != nil {
-		return nil, fmt.Errorf("open archive %s: %s: %w", dir, FileRun, pathErr(err))
+	rb, err := readArchiveFile(dir, FileRun, runFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open archive %s: %s: no such file or directory", dir, FileRun)
 	}
-	if err := json.Unmarshal(rb, &a.Run); err != nil {
+	if err != nil {
+		return nil, err
+	}
+	if a.Run, err = ParseRunRecord(rb); err != nil {
 		return nil, fmt.Errorf("open archive %s: %s: %w", dir, FileRun, err)
 	}
-	if a.Run.Schema != RunSchema {
-		return nil, fmt.Errorf("open archive %s: %s: schema %q is not %q", dir, FileRun, a.Run.Schema, RunSchema)
-	}
 	return a, nil
+}
+
+// What an archive's files may weigh: far above any real one (a summary
+// of a six-hour run with every breakdown is a few megabytes), so a limit
+// reached means the wrong file.
+var (
+	summaryFile = input.Kind{Name: "run summary", MaxBytes: 256 << 20}
+	runFile     = input.Kind{Name: "run record", MaxBytes: 16 << 20}
+)
+
+// readArchiveFile reads one file of the archive in dir, bounded by kind.
+func readArchiveFile(dir, name string, kind input.Kind) ([]byte, error) {
+	b, err := input.ReadFile(context.Background(), kind, filepath.Join(dir, name))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("open archive %s: %w", dir, err)
+	}
+	return b, nil
+}
+
+// ParseRunRecord decodes run.json and checks its schema.
+func ParseRunRecord(data []byte) (RunRecord, error) {
+	var rec RunRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return RunRecord{}, err
+	}
+	if rec.Schema != RunSchema {
+		return RunRecord{}, fmt.Errorf("schema %q is not %q", rec.Schema, RunSchema)
+	}
+	return rec, nil
+}
+
+// unfinishedName reports whether dir is named as an archive's hidden
+// working folder (.NAME.partial).
+func unfinishedName(dir string) bool {
+	base := filepath.Base(dir)
+	return strings.HasPrefix(base, ".") && strings.HasSuffix(base, partialSuffix)
 }
 
 // pathErr drops the path from a *fs.PathError, which the caller already
@@ -75,44 +119,4 @@ func pathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// Results opens results.bin for decoding with vegeta's gob decoder. Call
-// the returned close function when done.
-func (a *Archive) Results() (vegeta.Decoder, func() error, error) {
-	f, err := os.Open(filepath.Join(a.Dir, FileResults))
-	if err != nil {
-		return nil, nil, fmt.Errorf("archive %s: %s: %w", a.Dir, FileResults, pathErr(err))
-	}
-	return vegeta.NewDecoder(bufio.NewReaderSize(f, 256<<10)), f.Close, nil
-}
-
-// copyResults re-encodes every result of the archives into w, one archive
-// after the other (gob streams cannot simply be concatenated).
-func copyResults(w io.Writer, archives []*Archive) error {
-	enc := vegeta.NewEncoder(w)
-	for _, a := range archives {
-		dec, closeFn, err := a.Results()
-		if err != nil {
-			return err
-		}
-		for {
-			var r vegeta.Result
-			if err := dec.Decode(&r); err != nil {
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				_ = closeFn()
-				return fmt.Errorf("archive %s: %s: %w", a.Dir, FileResults, err)
-			}
-			if err := enc.Encode(&r); err != nil {
-				_ = closeFn()
-				return fmt.Errorf("write %s: %w", FileResults, err)
-			}
-		}
-		if err := closeFn(); err != nil {
-			return fmt.Errorf("archive %s: %w", a.Dir, err)
-		}
-	}
-	return nil
 }

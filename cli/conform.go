@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/conformance"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock"
@@ -83,6 +84,11 @@ Flags:`)
 			return enc.Encode(conformance.Describe(conformance.Select(re), mode))
 		}
 		return conformance.WriteList(stdio.Out, conformance.Select(re))
+	}
+	if *endpoint != "" {
+		if err := cognito.CheckEndpointURL(*endpoint); err != nil {
+			return usagef("--endpoint %s: the endpoint %v", cognito.ShownEndpoint(*endpoint), err)
+		}
 	}
 	if *provision && *targetFile != "" {
 		return usagef("--provision and --target-file exclude each other: provisioning makes its own target")

@@ -30,6 +30,8 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	statusMode := fs.String("status-mode", "", "HTTP status of errors: observed (as the real service) or model (as the API model); default from the configuration")
 	logRequests := fs.Bool("log", false, "log one line per request to stderr (never a token)")
 	explain := fs.Bool("explain", false, "print the fidelity ledger (every decision the mock makes about the real service, its evidence level, public source and setting) and exit")
+	bodyTimeout := fs.Duration("body-timeout", mock.DefaultBodyTimeout, "longest a request's body may take to arrive after its headers (headers have "+mock.DefaultHeaderTimeout.String()+"); a slower request is dropped and its connection closed")
+	maxSlow := fs.Int("max-slow-conns", mock.DefaultMaxSlow, "connections that may be slow at once (first headers or a body still arriving after "+mock.DefaultSlowAfter.String()+"); the next one to turn slow is cut")
 	verifyEvery := fs.Bool("verify-every-request", false, "verify the RS256 signature of every request's token; by default a token whose exact bytes already verified skips the RSA check (expiry, scope, client, revocation and user state are always checked)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: cogload mock [flags]\n\nServes the mock Cognito and prints one JSON line (endpoint, region, userPoolId, clientId, users) first.\n\nFlags:")
@@ -47,6 +49,12 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 			return fmt.Errorf("mock: --explain: %w", err)
 		}
 		return nil
+	}
+	if *bodyTimeout <= 0 {
+		return usagef("mock: --body-timeout %s: give a duration > 0 such as 10s", *bodyTimeout)
+	}
+	if *maxSlow <= 0 {
+		return usagef("mock: --max-slow-conns %d: give a count > 0", *maxSlow)
 	}
 	cfg, err := mock.ResolveConfig(ctx, *config)
 	if err != nil {
@@ -80,7 +88,7 @@ func runMock(ctx context.Context, args []string, stdio Stdio) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("mock: %w", err))
 	}
-	l, err := mock.Listen(*addr, srv)
+	l, err := mock.Listen(*addr, srv, mock.WithReadTimeouts(0, *bodyTimeout), mock.WithSlowClients(*maxSlow, 0))
 	if errors.Is(err, mock.ErrNotLoopback) || err != nil && strings.Contains(err.Error(), "use host:port") {
 		return usagef("mock: --addr: %v", err)
 	}

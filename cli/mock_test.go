@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,14 +20,15 @@ import (
 	"github.com/cogload/cogload/mock/sidedoor"
 )
 
-func TestMockServesAndStops(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// serveMock runs `cogload mock` with args (after --addr 127.0.0.1:0) until
+// ctx ends and returns its contract line; done yields its exit code.
+func serveMock(ctx context.Context, t *testing.T, args ...string) (info sidedoor.Info, done <-chan domain.ExitCode, stderr *bytes.Buffer) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	done := make(chan domain.ExitCode, 1)
+	stderr = new(bytes.Buffer)
+	exit := make(chan domain.ExitCode, 1)
 	go func() {
-		done <- Main(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--config", "email-ses", "--seed", "3", "--no-limits"}, Stdio{Out: pw, Err: &stderr})
+		exit <- Main(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), Stdio{Out: pw, Err: stderr})
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -33,10 +36,16 @@ func TestMockServesAndStops(t *testing.T) {
 		t.Fatalf("first line: %v (stderr %s)", err, stderr.String())
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	var info sidedoor.Info
 	if err := json.Unmarshal([]byte(line), &info); err != nil {
 		t.Fatalf("first line %q: %v", line, err)
 	}
+	return info, exit, stderr
+}
+
+func TestMockServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	info, done, stderr := serveMock(ctx, t, "--config", "email-ses", "--seed", "3", "--no-limits")
 	if !strings.HasPrefix(info.Endpoint, "http://127.0.0.1:") || info.UserPoolID == "" || info.ClientID == "" || len(info.Users) == 0 {
 		t.Fatalf("info = %+v", info)
 	}
@@ -98,11 +107,46 @@ func TestMockBadInput(t *testing.T) {
 		{[]string{"mock", "--seed", "x"}, "--seed"},
 		{[]string{"mock", "--status-mode", "strict"}, "--status-mode"},
 		{[]string{"mock", "extra"}, "unexpected argument"},
+		{[]string{"mock", "--body-timeout", "0s"}, "--body-timeout"},
+		{[]string{"mock", "--max-slow-conns", "-1"}, "--max-slow-conns"},
 	} {
 		var stderr bytes.Buffer
 		code := Main(context.Background(), tc.args, Stdio{Out: io.Discard, Err: &stderr})
 		if code != domain.ExitUsage || !strings.Contains(stderr.String(), tc.want) {
 			t.Fatalf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr.String(), tc.want)
 		}
+	}
+}
+
+// A stalled request body is dropped at --body-timeout, and the mock keeps
+// answering meanwhile.
+func TestMockDropsStalledBody(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	info, done, stderr := serveMock(ctx, t, "--seed", "3", "--body-timeout", "300ms")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(info.Endpoint, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: mock\r\nContent-Length: 500\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("the mock still held a stalled body after 10s: %v", err)
+	}
+	if held := time.Since(start); held > 5*time.Second {
+		t.Fatalf("a stalled body was held %s with --body-timeout 300ms", held)
+	}
+	resp, err := http.Get(info.Endpoint + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	if code := <-done; code != domain.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 }

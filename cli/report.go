@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -19,8 +20,9 @@ func init() {
 }
 
 // runReport renders one run archive again, or merges the archives of the
-// shards of one run and renders the merge. It reads only run.json and
-// summary.json, never results.bin (except to write a merged archive).
+// shards of one run and renders the merge. It renders from run.json and
+// summary.json, and reads results.bin through to check it (a damaged
+// archive exits 2 whatever the format).
 func runReport(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("report", stdio.Err)
 	format := fs.String("format", "text", "output format: "+strings.Join(render.Formats(), ", "))
@@ -69,6 +71,9 @@ Flags:`)
 		return err
 	}
 	defer done()
+	if err := checkResults(stdio, archives, *write != ""); err != nil {
+		return err
+	}
 	var s *aggregate.Summary
 	if len(archives) == 1 {
 		s = archives[0].Summary
@@ -90,6 +95,26 @@ Flags:`)
 	if *check {
 		if code := s.Status(); code != domain.ExitOK {
 			return &domain.ExitError{Code: code, Err: fmt.Errorf("report: run status %s", code)}
+		}
+	}
+	return nil
+}
+
+// checkResults checks each archive's results.bin. An archive without one
+// is reported and kept (its summary holds the whole report); so is one read
+// from S3 without its results (downloaded is false: only a merge needs
+// them). A damaged one is invalid input.
+func checkResults(stdio Stdio, archives []*archive.Archive, downloaded bool) error {
+	for _, a := range archives {
+		err := a.CheckResults()
+		switch {
+		case err == nil:
+		case errors.Is(err, archive.ErrNoResults):
+			if a.Origin == "" || downloaded {
+				fmt.Fprintf(stdio.Err, "cogload: note: %s has no %s; the report comes from %s alone\n", a.Name(), archive.FileResults, archive.FileSummary)
+			}
+		default:
+			return usageErr(fmt.Errorf("report: %w", err))
 		}
 	}
 	return nil

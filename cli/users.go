@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/internal/textfmt"
@@ -242,6 +243,11 @@ func (s Stdio) adminClient(ctx context.Context, t users.Target) (*idpclient.Clie
 // it: without --endpoint, the region is the flag's or the one the pool id
 // names, so later commands find the pool from the manifest alone.
 func createTarget(poolID, region, endpoint, clientID string) (users.Target, error) {
+	if endpoint != "" {
+		if err := cognito.CheckEndpointURL(endpoint); err != nil {
+			return users.Target{}, usagef("users create: --endpoint %s: the endpoint %v", cognito.ShownEndpoint(endpoint), err)
+		}
+	}
 	if region == "" && endpoint == "" {
 		if region = idpclient.RegionOf(poolID); region == "" {
 			return users.Target{}, usagef("users create: --user-pool-id %q names no region: give --region or --endpoint", poolID)

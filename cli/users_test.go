@@ -395,4 +395,8 @@ func TestCreateTarget(t *testing.T) {
 	if _, err := createTarget("nounderscore", "", "", ""); err == nil || !strings.Contains(err.Error(), "--region") {
 		t.Errorf("no region: %v", err)
 	}
+	// The manifest records the endpoint: no credential may ride in it.
+	if _, err := createTarget("eu-west-1_AbC123", "", "https://admin:S3cret-pw@cognito.example", ""); err == nil || strings.Contains(err.Error(), "S3cret") || !strings.Contains(err.Error(), "must not carry") {
+		t.Errorf("an endpoint with a password: %v", err)
+	}
 }

@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/render"
@@ -105,7 +107,11 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	if len(pos) != 1 {
 		fs.Usage()
-		return usagef("validate takes one scenario, got %d arguments", len(pos))
+		err := usagef("validate takes one scenario, got %d arguments", len(pos))
+		if *asJSON {
+			writeValidationErrors(stdio, err)
+		}
+		return err
 	}
 	opts := cf.options()
 	if opts.Endpoint, err = target.override(ctx); err != nil {
@@ -113,6 +119,9 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	plan, err := compileScenario(ctx, stdio, pos[0], opts)
 	if err != nil {
+		if *asJSON {
+			writeValidationErrors(stdio, err)
+		}
 		return err
 	}
 	// Count what the token sources hold, so the plan's pool sizes and
@@ -164,4 +173,45 @@ func runValidate(ctx context.Context, args []string, stdio Stdio) error {
 		return check.Err()
 	}
 	return nil
+}
+
+// validationErrors is what validate --json prints for a scenario it
+// refuses (the exit status stays 2; stderr keeps the text): one entry per
+// problem, with where it is (line and col 0 when the problem is a whole
+// file or a command-line argument) and what to do.
+type validationErrors struct {
+	Valid  bool              `json:"valid"`
+	Errors []validationError `json:"errors"`
+}
+
+type validationError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
+}
+
+// writeValidationErrors prints err as a validationErrors document.
+func writeValidationErrors(stdio Stdio, err error) {
+	doc := validationErrors{Errors: []validationError{}}
+	var many input.Errors
+	var one *input.Error
+	var list []*input.Error
+	switch {
+	case errors.As(err, &many):
+		list = many
+	case errors.As(err, &one):
+		list = []*input.Error{one}
+	}
+	for _, e := range list {
+		doc.Errors = append(doc.Errors, validationError{File: e.File, Line: e.Line, Col: e.Col, Field: e.Field, Message: e.Msg, Hint: e.Hint})
+	}
+	if len(doc.Errors) == 0 {
+		doc.Errors = append(doc.Errors, validationError{Message: err.Error()})
+	}
+	enc := json.NewEncoder(stdio.Out)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(doc) // the error itself is what the command returns
 }

@@ -106,3 +106,77 @@ func TestScenarioFromStdin(t *testing.T) {
 		t.Errorf("a bad piped scenario: exit %d, %s", code, errb.String())
 	}
 }
+
+// validate --json answers invalid input with a JSON document of positioned
+// errors on stdout, and still exits 2.
+func TestValidateJSONErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	typo := write("typo.yaml", "name: typo\nload:\n  stages:\n    - {duration: 1s, rat: 5}\n")
+	two := write("two.yaml", "name: two\ntokenPools:\n  - {name: v, weight: -1}\nload:\n  stages:\n    - {duration: 1s, rate: -5}\n")
+	pool := write("pool.yaml", "name: p\nquotas:\n  rsp: 3\n")
+	usesPool := write("uses-pool.yaml", "name: up\ntarget:\n  mock:\n    pools: [pool.yaml]\ntokenPools:\n  - {name: v, kind: garbage, size: 1}\nload:\n  stages:\n    - {duration: 1s, rate: 1}\n")
+	notYAML := write("binary.yaml", "\x00\x01\x02")
+	type entry struct {
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Col     int    `json:"col"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+		Hint    string `json:"hint"`
+	}
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		files     []string // each entry's file, in order
+		field     string   // of the first entry
+		positions bool
+	}{
+		{"unknown field", []string{typo}, []string{typo}, "load.stages[0].rat", true},
+		{"two invalid values", []string{two}, []string{two, two}, "", true},
+		{"pool configuration the scenario names", []string{usesPool}, []string{pool}, "quotas.rsp", true},
+		{"not YAML", []string{notYAML}, []string{notYAML}, "", false},
+		{"no such scenario", []string{filepath.Join(dir, "missing.yaml")}, []string{filepath.Join(dir, "missing.yaml")}, "", false},
+		{"two arguments", []string{typo, two}, []string{""}, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := validateCLI(t, append([]string{"validate", "--json"}, tc.args...)...)
+			if code != domain.ExitUsage {
+				t.Fatalf("exit %d, want 2 (stderr %q)", code, stderr)
+			}
+			var doc struct {
+				Valid  *bool   `json:"valid"`
+				Errors []entry `json:"errors"`
+			}
+			dec := json.NewDecoder(strings.NewReader(stdout))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&doc); err != nil {
+				t.Fatalf("stdout is not the JSON error document: %v\n%s", err, stdout)
+			}
+			if doc.Valid == nil || *doc.Valid || len(doc.Errors) != len(tc.files) {
+				t.Fatalf("document = %+v, want valid false and %d errors\n%s", doc, len(tc.files), stdout)
+			}
+			for i, e := range doc.Errors {
+				if e.File != tc.files[i] || e.Message == "" {
+					t.Errorf("error %d = %+v, want file %q and a message", i, e, tc.files[i])
+				}
+				if tc.positions && (e.Line < 1 || e.Col < 1) {
+					t.Errorf("error %d has no line and column: %+v", i, e)
+				}
+				if !strings.Contains(stderr, e.Message) {
+					t.Errorf("stderr %q does not carry the message %q", stderr, e.Message)
+				}
+			}
+			if tc.field != "" && doc.Errors[0].Field != tc.field {
+				t.Errorf("field = %q, want %q", doc.Errors[0].Field, tc.field)
+			}
+		})
+	}
+}

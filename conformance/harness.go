@@ -39,12 +39,16 @@ type harness struct {
 	sleep func(context.Context, time.Duration)
 	// answers notices requests the target never answered.
 	answers *answerWatch
+	// secrets are kept out of every result.
+	secrets *secrets
 }
 
 func newHarness(t *Target, hc *http.Client, creds aws.CredentialsProvider) *harness {
+	sec := &secrets{}
+	sec.addPasswords(t)
 	answers := &answerWatch{}
-	hc = watched(hc, answers)
-	h := &harness{target: t, mode: t.StatusMode, hc: hc, roles: map[string]*poolClient{}, picks: map[string]int{}, sleep: sleepCtx, answers: answers}
+	hc = watched(sec.watch(hc), answers)
+	h := &harness{target: t, mode: t.StatusMode, hc: hc, roles: map[string]*poolClient{}, picks: map[string]int{}, sleep: sleepCtx, answers: answers, secrets: sec}
 	if h.mode == "" {
 		h.mode = "observed"
 	}

@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/mock/evidence"
 )
+
+// reasonInterrupted is why a case skipped by an interrupt did not run.
+const reasonInterrupted = "interrupted"
 
 // Verdicts of a case.
 const (
@@ -67,6 +69,10 @@ type Report struct {
 	Failed     int       `json:"failed"`
 	Skipped    int       `json:"skipped"`
 	Unanswered int       `json:"unanswered,omitempty"`
+	// Interrupted is set when the run was stopped before every selected
+	// case ran: the cases left are skipped, and no output may read as if
+	// the target conformed.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // OK reports whether every case that ran passed.
@@ -138,14 +144,18 @@ func Run(ctx context.Context, t *Target, opts Options) (*Report, error) {
 			opts.Progress(res)
 		}
 	}
+	rep.Interrupted = ctx.Err() != nil
 	return rep, nil
 }
 
 func runCase(parent context.Context, h *harness, c Case, opts Options) (res Result) {
+	// Whatever the target answered or the case saw, no password or token
+	// reaches the report.
+	defer func() { res.Actual, res.Reason = h.secrets.redact(res.Actual), h.secrets.redact(res.Reason) }()
 	res = Result{CaseHeader: c.header(),
 		Expected: c.Expect.Describe(h.mode)}
 	if err := parent.Err(); err != nil {
-		res.Verdict, res.Reason = Skip, "interrupted"
+		res.Verdict, res.Reason = Skip, reasonInterrupted
 		return res
 	}
 	for _, n := range c.Needs {
@@ -160,7 +170,7 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	h.answers.take() // what earlier cases left
 	defer func() {
 		if lost := h.answers.take(); lost != nil && res.Verdict == Fail {
-			res.Verdict, res.Reason = Unanswered, "the target did not answer: "+domain.Redact(lost.Error())
+			res.Verdict, res.Reason = Unanswered, "the target did not answer: "+lost.Error()
 		}
 	}()
 	if h.target.Has(CapMock) {
@@ -176,7 +186,7 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	res.Duration = opts.Clock().Sub(start)
 	if parent.Err() != nil {
 		// Interrupted mid-case: what it saw says nothing about the target.
-		res.Verdict, res.Reason = Skip, "interrupted"
+		res.Verdict, res.Reason = Skip, reasonInterrupted
 		return res
 	}
 	var skip *skipError
@@ -185,13 +195,13 @@ func runCase(parent context.Context, h *harness, c Case, opts Options) (res Resu
 	case errors.As(err, &skip):
 		res.Verdict, res.Reason = Skip, skip.reason
 	case errors.As(err, &fail):
-		res.Verdict, res.Actual, res.Reason = Fail, domain.Redact(fail.actual), "precondition of the final request failed"
+		res.Verdict, res.Actual, res.Reason = Fail, fail.actual, "precondition of the final request failed"
 	case err != nil:
-		res.Verdict, res.Actual, res.Reason = Fail, domain.Redact(err.Error()), "could not run"
+		res.Verdict, res.Actual, res.Reason = Fail, err.Error(), "could not run"
 	default:
 		res.Actual = o.String()
 		if jerr := c.Expect.judge(o, h.mode); jerr != nil {
-			res.Verdict, res.Reason = Fail, domain.Redact(jerr.Error())
+			res.Verdict, res.Reason = Fail, jerr.Error()
 		} else {
 			res.Verdict = Pass
 		}

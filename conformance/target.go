@@ -130,6 +130,11 @@ func (t *Target) problem() (path, msg string) {
 	if t.Endpoint == "" && t.Region == "" {
 		return "$.endpoint", "set an endpoint URL or a region"
 	}
+	if t.Endpoint != "" {
+		if err := cognito.CheckEndpointURL(t.Endpoint); err != nil {
+			return "$.endpoint", fmt.Sprintf("%s: the endpoint %v", cognito.ShownEndpoint(t.Endpoint), err)
+		}
+	}
 	switch t.StatusMode {
 	case "", "observed", "model", "either":
 	default:
@@ -159,6 +164,11 @@ func (t *Target) problem() (path, msg string) {
 }
 
 func poolProblem(at string, p Pool) (path, msg string) {
+	if p.Endpoint != "" {
+		if err := cognito.CheckEndpointURL(p.Endpoint); err != nil {
+			return at + ".endpoint", fmt.Sprintf("%s: the endpoint %v", cognito.ShownEndpoint(p.Endpoint), err)
+		}
+	}
 	if p.UserPoolID == "" {
 		return at + ".userPoolId", "required"
 	}

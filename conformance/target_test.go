@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
+	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/mock"
 )
 
@@ -27,6 +29,9 @@ func TestParseTarget(t *testing.T) {
 		{"bad capability", "region: us-east-1\nuserPoolId: p\nclientId: c\ncapabilities: [root]\n", "unknown capability"},
 		{"bad status mode", "region: us-east-1\nuserPoolId: p\nclientId: c\nstatusMode: loud\n", "statusMode"},
 		{"not yaml", "region: [\n", "target.yaml"},
+		{"endpoint with a password", "endpoint: \"https://admin:S3cret-pw@cognito.example\"\nuserPoolId: p\nclientId: c\n", "target.yaml:1:11: endpoint: https://cognito.example: the endpoint must not carry"},
+		{"endpoint with a query", "endpoint: \"https://cognito.example/?key=S3cret-pw\"\nuserPoolId: p\nclientId: c\n", "must not carry a user, password, query or fragment"},
+		{"role pool endpoint with a user", "region: us-east-1\nuserPoolId: p\nclientId: c\npools: {trigger: {endpoint: \"http://S3cret-pw@127.0.0.1:1\", userPoolId: p, clientId: c}}\n", "pools.trigger.endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +47,9 @@ func TestParseTarget(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("error %v, want it to mention %q", err, tt.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "S3cret-pw") {
+				t.Errorf("error %v quotes a secret", err)
 			}
 		})
 	}
@@ -180,5 +188,29 @@ func TestInterruptSkipsTheRest(t *testing.T) {
 	}
 	if last := rep.Results[len(rep.Results)-1]; last.Reason != "interrupted" {
 		t.Errorf("last case: %s %q", last.Verdict, last.Reason)
+	}
+	// No output reads as if the target conformed.
+	var table, xmlOut, js bytes.Buffer
+	if err := rep.WriteTable(&table); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteJUnit(&xmlOut); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(table.String(), "CONFORMS") && !strings.Contains(table.String(), "INTERRUPTED") {
+		t.Errorf("the table of an interrupted run says it conforms:\n%s", table.String())
+	}
+	var suites junit.Suites
+	if err := xml.Unmarshal(xmlOut.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	if suites.Failures == 0 || !strings.Contains(xmlOut.String(), "interrupted") {
+		t.Errorf("the JUnit report of an interrupted run has %d failures:\n%s", suites.Failures, xmlOut.String())
+	}
+	if !strings.Contains(js.String(), `"interrupted": true`) {
+		t.Errorf("the JSON report does not say the run was interrupted")
 	}
 }

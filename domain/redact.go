@@ -5,11 +5,18 @@ import (
 	"strings"
 )
 
-// jwtLike matches anything shaped like a JWT (a base64url JSON header, a
-// payload and an optional signature), so text from outside (a command's
-// stderr, a server's answer) cannot smuggle a token into an error or a
-// report.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*\.?[A-Za-z0-9_=-]*`)
+// jwtLike matches anything shaped like a JWT: a base64url JSON header and
+// every dot-separated segment after it, so a signed token (three
+// segments) and an encrypted one (five, as Cognito's refresh tokens) go
+// whole. Text from outside (a server's answer, a user's file) cannot
+// smuggle a token into an error or a report.
+var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_=-]*(?:\.[A-Za-z0-9_=-]*)+`)
+
+// HasToken reports whether s holds a JWT-shaped string.
+func HasToken(s string) bool { return jwtLike.MatchString(s) }
+
+// ReplaceTokens replaces every JWT-shaped string in s with with.
+func ReplaceTokens(s, with string) string { return jwtLike.ReplaceAllLiteralString(s, with) }
 
 // Redact replaces every known secret and every JWT-shaped string in s with
 // Redacted. Secrets shorter than 4 characters are left alone: replacing
@@ -21,5 +28,5 @@ func Redact(s string, secrets ...string) string {
 			s = strings.ReplaceAll(s, sec, Redacted)
 		}
 	}
-	return jwtLike.ReplaceAllString(s, Redacted)
+	return ReplaceTokens(s, Redacted)
 }

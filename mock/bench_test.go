@@ -173,3 +173,14 @@ func trivialHandler() http.Handler {
 		_, _ = w.Write(resp)
 	})
 }
+
+// BenchmarkGUAVCHTTPGuarded is BenchmarkGUAVCHTTP behind the slow-client
+// guard Listen adds (a body deadline and a timer per request).
+func BenchmarkGUAVCHTTPGuarded(b *testing.B) {
+	srv, err := New(&Config{Users: testUsers()}, WithSeed(1), WithNoLimits())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, _, _ := srv.MintToken("", "", "alice", sidedoor.KindAccess)
+	benchHTTP(b, newSlowGuard(defaultListenConfig()).handler(srv), []byte(`{"AccessToken":"`+tok+`","AttributeName":"email"}`))
+}

@@ -23,8 +23,11 @@ type Listener struct {
 }
 
 // Listen serves h on addr (host:port; port 0 picks a free one), which
-// must be a loopback address. It returns once the socket listens.
-func Listen(addr string, h http.Handler) (*Listener, error) {
+// must be a loopback address. It returns once the socket listens. Slow
+// clients are bounded (see WithReadTimeouts and WithSlowClients): a
+// request's headers and body each have a deadline, and only so many
+// connections may be slow at once.
+func Listen(addr string, h http.Handler, opts ...ListenOption) (*Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("address %q: use host:port, e.g. 127.0.0.1:9229: %w", addr, err)
@@ -36,9 +39,13 @@ func Listen(addr string, h http.Handler) (*Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	cfg := defaultListenConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
 	l := &Listener{
 		URL:  "http://" + ln.Addr().String(),
-		http: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute},
+		http: cfg.serverFor(h),
 		done: make(chan error, 1),
 	}
 	go func() { l.done <- l.http.Serve(ln) }()

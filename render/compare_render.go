@@ -69,7 +69,7 @@ func (d *ctext) title(c *compare.Comparison) {
 		band += ", widened to the spread (max−min) of the baseline runs"
 	}
 	if d.md {
-		d.printf("## cogload compare: %d runs, baseline %s\n\n- %s\n", len(c.Runs), strings.Join(base, " + "), band)
+		d.printf("## cogload compare: %d runs, baseline %s\n\n- %s\n", len(c.Runs), d.lit(strings.Join(base, " + ")), d.lit(band))
 		return
 	}
 	d.printf("cogload compare: %d runs, baseline %s\n%s\n", len(c.Runs), strings.Join(base, " + "), band)
@@ -130,7 +130,7 @@ func (d *ctext) metricTable(c *compare.Comparison, lead []string, rows []compare
 				delta := compare.FormatDelta(r, cell)
 				if d.md && cell.Verdict == compare.VerdictRegression {
 					// Regressions should stand out in a PR comment.
-					delta = "**" + delta + "**"
+					delta = textfmt.Strong(delta)
 				}
 				line = append(line, delta)
 			}
@@ -176,11 +176,7 @@ func (d *doc) ruleTable(results []compare.RuleResult) {
 
 func (d *ctext) notes(c *compare.Comparison) {
 	for _, n := range c.Notes {
-		if d.md {
-			d.printf("\n> **Note:** %s\n", n)
-		} else {
-			d.printf("NOTE: %s\n", n)
-		}
+		d.callout("Note", n)
 	}
 }
 

@@ -50,7 +50,7 @@ func skippedCell(st aggregate.StageRun) string {
 }
 
 // reliabilityCase is the rule every run is held to, as a JUnit testcase
-// beside its thresholds: it measured its target (answers from it, and no
+// of the run suite: it measured its target (answers from it, and no
 // more than 1% of the requests unanswered or unsent unless a threshold
 // judges them). It fails with the reason, so a CI report of a run that
 // never reached its target is never green.
@@ -58,7 +58,7 @@ func reliabilityCase(s *aggregate.Summary) junit.Case {
 	r := s.CheckReliability()
 	c := junit.Case{
 		Name:      fmt.Sprintf("the run measured its target (at most %s of the requests unanswered or unsent unless a threshold judges them)", textfmt.Pct(aggregate.MaxUnjudgedShare)),
-		Classname: "cogload." + s.Run.Scenario + ".thresholds",
+		Classname: "cogload." + s.Run.Scenario + ".run",
 		Time:      "0",
 		SystemOut: fmt.Sprintf("answered %d, transport failures %d, unsent %d, unjudged %d", r.Answered, r.TransportFailures, r.Unsent, r.Unjudged),
 	}

@@ -29,18 +29,22 @@ func renderFidelity(w io.Writer, r *fidelity.Report, md bool) error {
 	d := &doc{w: bufio.NewWriter(w), md: md}
 	title := fmt.Sprintf("cogload fidelity: %s against %s: %s", r.Mock.Label, r.Real.Label, strings.ToUpper(r.Verdict))
 	if md {
-		d.printf("## %s\n\n", title)
+		d.printf("## %s\n\n", d.lit(title))
 	} else {
 		d.printf("%s\n", title)
 	}
 	for _, ri := range []fidelity.RunInfo{r.Real, r.Mock} {
 		line := fmt.Sprintf("%s: run %s, scenario %s, target %s (pool %s), %s requests", ri.Label, ri.ID, ri.Scenario, ri.Target, ri.Pool, textfmt.Count(ri.Requests))
 		if md {
-			line = "- " + line
+			line = "- " + d.lit(line)
 		}
 		d.printf("%s\n", line)
 	}
-	d.printf("%s\n", fidelityRule(r, md))
+	rule := fidelityRule(r)
+	if md {
+		rule = "- " + d.lit(rule)
+	}
+	d.printf("%s\n", rule)
 	d.heading("Outcomes (share of all requests)")
 	d.table(fidelityOutcomeHeader, fidelityOutcomeAlign, fidelityOutcomeRows(r))
 	d.heading("Latency by outcome")
@@ -60,11 +64,7 @@ func renderFidelity(w io.Writer, r *fidelity.Report, md bool) error {
 	}
 	d.ruleTable(r.Rules)
 	for _, n := range r.Notes {
-		if md {
-			d.printf("\n> **Note:** %s\n", n)
-		} else {
-			d.printf("NOTE: %s\n", n)
-		}
+		d.callout("Note", n)
 	}
 	if d.err != nil {
 		return d.err
@@ -72,12 +72,9 @@ func renderFidelity(w io.Writer, r *fidelity.Report, md bool) error {
 	return d.w.Flush()
 }
 
-func fidelityRule(r *fidelity.Report, md bool) string {
+func fidelityRule(r *fidelity.Report) string {
 	s := fmt.Sprintf("workload %s · a line differs when its test gives p < %s (Holm-adjusted over its table) and the difference is material: p50 or p99 off by more than %s, outcome shares by more than %s (total variation)",
 		aggregate.ShortHash(r.Workload), strconv.FormatFloat(r.Alpha, 'g', -1, 64), textfmt.Share(r.LatencyTolerance), textfmt.Share(r.DistanceTolerance))
-	if md {
-		return "- " + s
-	}
 	return s
 }
 

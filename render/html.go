@@ -229,7 +229,8 @@ func runLabel(s *aggregate.Summary) string {
 	return "run"
 }
 
-// runVerdict names the outcome of a run as the exit status does.
+// runVerdict names the outcome of a run as the exit status does: an
+// interrupted run is never shown as passing, whatever its partial results.
 func runVerdict(s *aggregate.Summary) (verdict, note string) {
 	failed := 0
 	for _, t := range s.Thresholds {
@@ -238,13 +239,21 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 		}
 	}
 	var notes []string
+	if s.Run.Interrupted {
+		verdict = "INTERRUPTED"
+		notes = append(notes, "interrupted, partial results")
+	}
 	// A run that did not measure its target fails whatever else it shows.
 	if f := runFailure(s); f != "" {
-		verdict = "FAIL"
+		if verdict == "" {
+			verdict = "FAIL"
+		}
 		notes = append(notes, f)
 	}
 	if failed > 0 {
-		verdict = "FAIL"
+		if verdict == "" {
+			verdict = "FAIL"
+		}
 		notes = append(notes, fmt.Sprintf("%d of %d thresholds failed", failed, len(s.Thresholds)))
 	}
 	if v := s.Totals.Violations; v > 0 {
@@ -253,6 +262,10 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 		}
 		notes = append(notes, textfmt.Count(v)+" wrong answers")
 	}
+	if verdict == "" && s.Run.ExitStatus != 0 {
+		verdict = "FAIL"
+		notes = append(notes, fmt.Sprintf("exit status %d", s.Run.ExitStatus))
+	}
 	if verdict == "" {
 		verdict = "PASS"
 		notes = append(notes, "all "+strconv.Itoa(len(s.Thresholds))+" thresholds held")
@@ -260,17 +273,13 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 			notes = []string{"no thresholds set"}
 		}
 	}
-	note = strings.Join(notes, "; ")
-	if s.Run.Interrupted {
-		note += "; interrupted, partial results"
-	}
-	return verdict, note
+	return verdict, strings.Join(notes, "; ")
 }
 
 // verdictClass maps a verdict to the CSS class that colours it.
 func verdictClass(v string) string {
 	switch v {
-	case compare.VerdictRegression, "FAIL", "VIOLATIONS", "REGRESSION", "DIFFERS":
+	case compare.VerdictRegression, "FAIL", "VIOLATIONS", "INTERRUPTED", "REGRESSION", "DIFFERS":
 		return "bad"
 	case compare.VerdictImprovement, "PASS", "NO REGRESSION", "SAME":
 		return "good"

@@ -283,7 +283,10 @@ func TestRunVerdict(t *testing.T) {
 		{"one failed", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{pass, fail}}, "FAIL", "1 of 2 thresholds failed"},
 		{"violations", aggregate.Summary{Counts: answered, Totals: aggregate.Totals{Violations: 3}}, "VIOLATIONS", "3 wrong answers"},
 		{"both", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{fail}, Totals: aggregate.Totals{Violations: 1200}}, "FAIL", "1,200 wrong answers"},
-		{"interrupted", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{Interrupted: true}}, "PASS", "interrupted"},
+		{"interrupted", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{Interrupted: true}}, "INTERRUPTED", "interrupted"},
+		{"interrupted with failures", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{Interrupted: true}, Thresholds: []aggregate.ThresholdResult{fail}}, "INTERRUPTED", "1 of 1 thresholds failed"},
+		{"interrupted before any answer", aggregate.Summary{Counts: refused, Run: aggregate.RunMeta{Interrupted: true}}, "INTERRUPTED", "interrupted, partial results"},
+		{"failed for another reason", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{ExitStatus: 99}}, "FAIL", "exit status 99"},
 		{"never answered, thresholds held", aggregate.Summary{Counts: refused, Thresholds: []aggregate.ThresholdResult{pass}}, "FAIL", "the target never answered: all 10 requests failed (conn_refused 10)"},
 		{"nothing sent", aggregate.Summary{}, "FAIL", "no request was sent"},
 	}

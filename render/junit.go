@@ -10,9 +10,11 @@ import (
 	"github.com/cogload/cogload/internal/junit"
 )
 
-// JUnit writes JUnit XML for CI: one testcase per threshold (failing
-// when breached or not evaluable) and one per expectation group (variant),
-// failing when it got violations.
+// JUnit writes JUnit XML for CI: two testcases for the run itself (it
+// measured its target; it was not interrupted and did not exit non-zero
+// for a reason no other case shows), one per threshold (failing when breached or not evaluable) and
+// one per expectation group (variant), failing when it got violations. A
+// run whose exit status is not 0 never yields a report without failures.
 func JUnit(w io.Writer, s *aggregate.Summary) error {
 	dur := fmt.Sprintf("%.3f", s.Run.DurationS)
 	ts := ""
@@ -20,10 +22,6 @@ func JUnit(w io.Writer, s *aggregate.Summary) error {
 		ts = s.Run.Start.UTC().Format("2006-01-02T15:04:05")
 	}
 	th := junit.Suite{Name: "thresholds", Time: dur, Timestamp: ts}
-	th.Cases = append(th.Cases, reliabilityCase(s))
-	if th.Cases[0].Failure != nil {
-		th.Failures++
-	}
 	for _, t := range s.Thresholds {
 		c := junit.Case{Name: t.Expr, Classname: "cogload." + s.Run.Scenario + ".thresholds", Time: "0"}
 		if !t.Pass {
@@ -73,14 +71,64 @@ func JUnit(w io.Writer, s *aggregate.Summary) error {
 	}
 	ex.Tests = len(ex.Cases)
 
+	// The run suite holds the rules every run is held to: it measured its
+	// target, and it completed as planned.
+	run := junit.Suite{Name: "run", Time: dur, Timestamp: ts}
+	measured := reliabilityCase(s)
+	run.Cases = []junit.Case{measured, runCase(s, measured.Failure != nil || th.Failures+ex.Failures > 0)}
+	for _, c := range run.Cases {
+		if c.Failure != nil {
+			run.Failures++
+		}
+	}
+	run.Tests = len(run.Cases)
+
 	out := junit.Suites{
 		Name:     "cogload " + s.Run.Scenario,
-		Tests:    th.Tests + ex.Tests,
-		Failures: th.Failures + ex.Failures,
+		Tests:    run.Tests + th.Tests + ex.Tests,
+		Failures: run.Failures + th.Failures + ex.Failures,
 		Time:     dur,
-		Suites:   []junit.Suite{th, ex},
+		Suites:   []junit.Suite{run, th, ex},
 	}
 	return junit.Write(w, out)
+}
+
+// runCase is the run as a testcase. It fails when the run was interrupted
+// (its thresholds and expectations judged only what was sent, so they may
+// all pass) and when the run's exit status is not 0 while no threshold or
+// expectation case failed (explained is false).
+func runCase(s *aggregate.Summary, explained bool) junit.Case {
+	c := junit.Case{Name: "run completed as planned", Classname: "cogload." + s.Run.Scenario + ".run", Time: fmt.Sprintf("%.3f", s.Run.DurationS)}
+	// The plan's length, not its request count: an interrupted run's
+	// schedule counts only what was due before the interrupt.
+	var planS float64
+	for _, st := range s.Plan.Stages {
+		planS += st.DurationS
+	}
+	sent := fmt.Sprintf("%d requests sent in %.1fs", s.Totals.Requests, s.Run.DurationS)
+	if planS > 0 {
+		sent += fmt.Sprintf(" of a %.1fs plan", planS)
+	}
+	status := s.Status()
+	if status == 0 {
+		status = s.Run.ExitStatus // as recorded, should the rules have moved since
+	}
+	c.SystemOut = fmt.Sprintf("%s; exit status %d", sent, status)
+	if s.Totals.BehindSchedule {
+		c.SystemOut += "; behind schedule: " + s.Totals.BehindNote
+	}
+	switch {
+	case s.Run.Interrupted:
+		c.Failure = &junit.Failure{Message: "the run was interrupted: partial results", Type: "interrupted",
+			Text: fmt.Sprintf("interrupted: %s; the thresholds and expectations judge only the requests sent (exit status %d)", sent, status)}
+	case status != 0 && !explained:
+		text := fmt.Sprintf("exit status %d: %s", status, sent)
+		if s.Totals.BehindSchedule {
+			text += "; behind schedule: " + s.Totals.BehindNote
+		}
+		c.Failure = &junit.Failure{Message: fmt.Sprintf("the run exited %d", status), Type: "run", Text: text}
+	}
+	return c
 }
 
 // violatingOutcomes lists the outcomes judged violations for a variant,

@@ -202,11 +202,12 @@ func describeMetadata(m scenarios.MetadataVariant) string {
 	for k, v := range m.Values {
 		size += len(k) + len(v)
 	}
-	keys := slices.Sorted(maps.Keys(m.Values))
+	shown := m.Shown()
+	keys := slices.Sorted(maps.Keys(shown))
 	if size <= 80 {
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = k + "=" + m.Values[k]
+			parts[i] = k + "=" + shown[k]
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}

@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cogload/cogload/aggregate"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/golden"
 	"github.com/cogload/cogload/internal/junit"
 	"github.com/cogload/cogload/internal/reportfixture"
@@ -82,8 +84,9 @@ func TestRenderMarkdownEscapesPipes(t *testing.T) {
 	}
 }
 
-func TestRenderJUnitStructure(t *testing.T) {
-	s := reportfixture.Summary(t)
+// renderJUnit renders s as JUnit XML and reads it back.
+func renderJUnit(t *testing.T, s *aggregate.Summary) (junit.Suites, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := JUnit(&buf, s); err != nil {
 		t.Fatal(err)
@@ -92,14 +95,21 @@ func TestRenderJUnitStructure(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
 		t.Fatal(err)
 	}
-	if len(suites.Suites) != 2 {
+	return suites, buf.String()
+}
+
+func TestRenderJUnitStructure(t *testing.T) {
+	s := reportfixture.Summary(t)
+	suites, _ := renderJUnit(t, s)
+	if len(suites.Suites) != 3 {
 		t.Fatalf("suites = %d", len(suites.Suites))
 	}
-	th, ex := suites.Suites[0], suites.Suites[1]
-	// The thresholds suite holds the rule every run meets (it measured
-	// its target) and then the scenario's thresholds.
-	if th.Tests != 1+len(s.Thresholds) || ex.Tests != len(s.Variants) {
-		t.Errorf("tests = %d/%d, want %d/%d", th.Tests, ex.Tests, 1+len(s.Thresholds), len(s.Variants))
+	run, th, ex := suites.Suites[0], suites.Suites[1], suites.Suites[2]
+	if run.Tests != 2 || run.Failures != 0 {
+		t.Errorf("run suite = %d tests, %d failures; want 2, 0 (the run measured its target and completed; its failures have their own cases)", run.Tests, run.Failures)
+	}
+	if th.Tests != len(s.Thresholds) || ex.Tests != len(s.Variants) {
+		t.Errorf("tests = %d/%d, want %d/%d", th.Tests, ex.Tests, len(s.Thresholds), len(s.Variants))
 	}
 	failedTh := 0
 	for _, r := range s.Thresholds {
@@ -119,6 +129,65 @@ func TestRenderJUnitStructure(t *testing.T) {
 			t.Errorf("case %q failure = %v", c.Name, c.Failure)
 		}
 	}
+}
+
+// A run that did not finish, or exited non-zero for a reason no threshold
+// or expectation shows, fails the JUnit report: CI must not show green.
+func TestRenderJUnitNeverHidesAFailedRun(t *testing.T) {
+	clean := func(t *testing.T) *aggregate.Summary {
+		a := aggregate.NewAggregator(reportfixture.Plan(), reportfixture.Start)
+		for _, smp := range reportfixture.Samples(reportfixture.Plan()) {
+			if smp.Verdict == domain.VerdictViolation {
+				continue
+			}
+			a.Add(smp)
+		}
+		s, err := a.Summary(aggregate.RunMeta{Scenario: "fixture", End: reportfixture.Start.Add(21 * time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Run.ExitStatus = s.Status()
+		return s
+	}
+	for _, tc := range []struct {
+		name     string
+		mutate   func(*aggregate.Summary)
+		failures int
+		want     string
+	}{
+		{"completed", func(*aggregate.Summary) {}, 0, ""},
+		{"interrupted", func(s *aggregate.Summary) { s.Run.Interrupted, s.Run.ExitStatus = true, domain.ExitInterrupted }, 1, "interrupted"},
+		{"interrupted before any request", func(s *aggregate.Summary) {
+			*s = *emptySummary(t)
+		}, 1, "interrupted"},
+		{"exit status no case explains", func(s *aggregate.Summary) { s.Run.ExitStatus = domain.ExitThresholds }, 1, "exit status 99"},
+		{"behind schedule and failing", func(s *aggregate.Summary) {
+			s.Run.ExitStatus = domain.ExitThresholds
+			s.Totals.BehindSchedule, s.Totals.BehindNote = true, "sent 60% of the planned requests"
+		}, 1, "sent 60% of the planned requests"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := clean(t)
+			tc.mutate(s)
+			suites, text := renderJUnit(t, s)
+			if suites.Failures != tc.failures {
+				t.Fatalf("failures = %d, want %d:\n%s", suites.Failures, tc.failures, text)
+			}
+			if tc.want != "" && !strings.Contains(text, tc.want) {
+				t.Errorf("junit does not say %q:\n%s", tc.want, text)
+			}
+		})
+	}
+}
+
+func emptySummary(t *testing.T) *aggregate.Summary {
+	a := aggregate.NewAggregator(reportfixture.Plan(), reportfixture.Start)
+	s, err := a.Summary(aggregate.RunMeta{Scenario: "fixture", Interrupted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Run.ExitStatus = s.Status()
+	return s
 }
 
 func TestRenderUnknownFormat(t *testing.T) {

@@ -41,9 +41,28 @@ func (d *doc) printf(format string, args ...any) {
 
 func (d *doc) heading(title string) {
 	if d.md {
-		d.printf("\n### %s\n\n", title)
+		d.printf("\n### %s\n\n", textfmt.MarkdownEscape(title))
 	} else {
 		d.printf("\n%s\n", title)
+	}
+}
+
+// lit is s as literal text of the document: escaped in Markdown, where
+// names, expressions and targets from users' files must not become
+// markup (HTML, links, emphasis).
+func (d *doc) lit(s string) string {
+	if d.md {
+		return textfmt.MarkdownEscape(s)
+	}
+	return s
+}
+
+// callout prints a labelled remark (Warning, Note) on its own.
+func (d *doc) callout(label, msg string) {
+	if d.md {
+		d.printf("\n> **%s:** %s\n", label, textfmt.MarkdownEscape(msg))
+	} else {
+		d.printf("%s: %s\n", strings.ToUpper(label), msg)
 	}
 }
 
@@ -102,8 +121,8 @@ func (d *doc) title(s *aggregate.Summary) {
 		hash = hash[:12]
 	}
 	if d.md {
-		d.printf("## cogload: %s\n\n", strings.Join(parts, " · "))
-		d.printf("- target: `%s`, scenario hash `%s`, tool %s\n- %s\n", r.Target, hash, r.ToolVersion, when)
+		d.printf("## cogload: %s\n\n", d.lit(strings.Join(parts, " · ")))
+		d.printf("- target: %s, scenario hash %s, tool %s\n- %s\n", d.lit(r.Target), d.lit(hash), d.lit(r.ToolVersion), d.lit(when))
 		return
 	}
 	d.printf("cogload: %s\n", strings.Join(parts, " · "))
@@ -187,13 +206,7 @@ func relianceLine(because, level, id, behaviour string) string {
 	return fmt.Sprintf("%s (%s, %s): %s", because, level, id, behaviour)
 }
 
-func (d *doc) note(msg string) {
-	if d.md {
-		d.printf("\n> **Warning:** %s\n", msg)
-	} else {
-		d.printf("WARNING: %s\n", msg)
-	}
-}
+func (d *doc) note(msg string) { d.callout("Warning", msg) }
 
 var latencyHeader = []string{"min", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}
 

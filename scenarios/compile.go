@@ -3,6 +3,7 @@ package scenarios
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
 )
 
@@ -121,6 +123,19 @@ func (c *compiler) flagError(flag, msg, hint string) {
 	c.errs = append(c.errs, &Error{Field: flag, Msg: msg, Hint: hint})
 }
 
+// usableName reports whether s can name a scenario, a token pool, a
+// metadata variant or a stage: names appear in reports, archives and
+// threshold filters, so a token pasted where a name belongs is refused.
+func usableName(s string) bool { return namePattern.MatchString(s) && !domain.HasToken(s) }
+
+// shownName is a refused name as messages quote it: never a token.
+func shownName(s string) string {
+	if domain.HasToken(s) {
+		return Redacted + " (it looks like a token)"
+	}
+	return s
+}
+
 func (c *compiler) fail(path, msg, hint string) { c.errs = append(c.errs, c.s.at(path, msg, hint)) }
 
 func (c *compiler) failf(path, hint, format string, args ...any) {
@@ -133,14 +148,14 @@ func (c *compiler) failf(path, hint, format string, args ...any) {
 func (s *Scenario) Compile(opts CompileOptions) (*Plan, error) {
 	c := &compiler{s: s, opts: opts, plan: &Plan{
 		Name:        s.Name,
-		Description: strings.TrimSpace(s.Description),
+		Description: domain.ReplaceTokens(strings.TrimSpace(s.Description), Redacted),
 		SourcePath:  s.source,
 	}}
 	if c.plan.Name == "" {
 		c.plan.Name = defaultName(s.source)
 	}
-	if !namePattern.MatchString(c.plan.Name) {
-		c.fail("$.name", fmt.Sprintf("%q is not a usable name", c.plan.Name), "use letters, digits and - _ . : + (it names the run's folder)")
+	if !usableName(c.plan.Name) {
+		c.fail("$.name", fmt.Sprintf("%q is not a usable name", shownName(c.plan.Name)), "use letters, digits and - _ . : + (it names the run's folder)")
 	}
 	c.flagOverrides()
 	c.target()
@@ -173,7 +188,7 @@ func defaultName(source string) string {
 		return n
 	}
 	base := filepath.Base(source)
-	if name := strings.TrimSuffix(base, filepath.Ext(base)); namePattern.MatchString(name) {
+	if name := strings.TrimSuffix(base, filepath.Ext(base)); usableName(name) {
 		return name
 	}
 	return "scenario"
@@ -249,10 +264,14 @@ func (c *compiler) target() {
 	if e.Region != "" && !regionPattern.MatchString(e.Region) {
 		c.failf("$.target.endpoint.region", "write a region such as eu-central-1", "%q is not an AWS region", e.Region)
 	}
+	fromFlag := c.opts.Endpoint != nil && c.opts.Endpoint.URL != "" // checkFlags names --endpoint
 	if e.URL != "" {
-		u, err := url.Parse(e.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.failf("$.target.endpoint.url", "write an absolute http or https URL such as https://cognito-idp.eu-central-1.amazonaws.com", "%q is not an http(s) URL", e.URL)
+		switch err := cognito.CheckEndpointURL(e.URL); {
+		case fromFlag:
+		case errors.Is(err, cognito.ErrEndpointNotHTTP):
+			c.failf("$.target.endpoint.url", "write an absolute http or https URL such as https://cognito-idp.eu-central-1.amazonaws.com", "%s %v", cognito.ShownEndpoint(e.URL), err)
+		case err != nil:
+			c.failf("$.target.endpoint.url", "write the endpoint alone, such as https://cognito-idp.eu-central-1.amazonaws.com: the access token is the credential, and the URL is printed in every report", "%s: the url %v", cognito.ShownEndpoint(e.URL), err)
 		}
 	} else if e.Region != "" {
 		p.URL = cognito.Endpoint(e.Region)

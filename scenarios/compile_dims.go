@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
 )
 
@@ -31,8 +32,11 @@ func (c *compiler) name(path, name, what string, seen map[string]bool) bool {
 	case name == "":
 		c.fail(path, what+" name is required", "add name: ...")
 		return false
-	case what != "attribute" && !namePattern.MatchString(name):
-		c.failf(path, "use letters, digits and - _ . : + (names appear in reports and threshold filters)", "%q is not a usable %s name", name, what)
+	case domain.HasToken(name):
+		c.failf(path, "names appear in reports and archives: give the "+what+" a name, not a credential", "the %s name looks like a token", what)
+		return false
+	case what != "attribute" && !usableName(name):
+		c.failf(path, "use letters, digits and - _ . : + (names appear in reports and threshold filters)", "%q is not a usable %s name", shownName(name), what)
 		return false
 	case seen[name]:
 		c.failf(path, "give each "+what+" a distinct name", "duplicate %s name %q", what, name)

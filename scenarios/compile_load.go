@@ -122,8 +122,8 @@ func (c *compiler) stage(at string, i int, ss StageSpec) (Stage, bool) {
 	st := Stage{Name: ss.Name, Duration: ss.Duration}
 	if st.Name == "" {
 		st.Name = fmt.Sprintf("stage-%d", i+1)
-	} else if !namePattern.MatchString(st.Name) {
-		c.failf(at+".name", "use letters, digits and - _ . : +", "%q is not a usable stage name", st.Name)
+	} else if !usableName(st.Name) {
+		c.failf(at+".name", "use letters, digits and - _ . : +", "%q is not a usable stage name", shownName(st.Name))
 	}
 	var set []string
 	if ss.Rate != nil {

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"strings"
+
+	"github.com/cogload/cogload/domain"
 )
 
 const defaultKeySize = 8
@@ -41,16 +43,31 @@ func randString(r *rand.Rand, n int) string {
 	return string(b)
 }
 
-var (
-	jwtLike       = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
-	secretKeyLike = regexp.MustCompile(`(?i)pass(word|wd)?|secret|token|api[-_]?key|credential|private`)
-)
+var secretKeyLike = regexp.MustCompile(`(?i)pass(word|wd)?|secret|token|api[-_]?key|credential|private`)
 
 // looksSecret reports whether a metadata entry looks like a credential:
 // ClientMetadata is neither stored encrypted nor hidden by Cognito, and
 // is passed to Lambda triggers as is.
 func looksSecret(k, v string) bool {
-	return jwtLike.MatchString(v) || (secretKeyLike.MatchString(k) && v != "")
+	return domain.HasToken(v) || (secretKeyLike.MatchString(k) && v != "")
+}
+
+// Shown is the variant's values as every rendering of a plan shows them
+// (the resolved scenario, validate's plan and its JSON): a value that
+// looks like a credential is Redacted. The requests carry the values
+// themselves.
+func (m MetadataVariant) Shown() map[string]string {
+	if m.Values == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m.Values))
+	for k, v := range m.Values {
+		if looksSecret(k, v) {
+			v = Redacted
+		}
+		out[domain.ReplaceTokens(k, Redacted)] = v
+	}
+	return out
 }
 
 func (c *compiler) warnings() {

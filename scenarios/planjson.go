@@ -57,7 +57,8 @@ type jsonPool struct {
 	Source       jsonSource `json:"source"`
 }
 
-// jsonSource never carries inline tokens, only how many there are.
+// jsonSource never carries inline tokens, only how many there are, nor
+// a command's arguments (ShownCommand).
 type jsonSource struct {
 	Kind        SourceKind `json:"kind"`
 	Path        string     `json:"path,omitempty"`
@@ -129,7 +130,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 		s := tp.Source
 		j.TokenPools = append(j.TokenPools, jsonPool{Name: tp.Name, Weight: tp.Weight, Share: p.PoolShare(i), Size: tp.Size,
 			TokensNeeded: need[i], Requests: p.poolRequests(i), Kind: tp.Kind, Checkout: tp.Checkout,
-			Source: jsonSource{Kind: s.Kind, Path: s.Path, Env: s.Env, Command: s.Command, InlineCount: len(s.Inline)}})
+			Source: jsonSource{Kind: s.Kind, Path: s.Path, Env: s.Env, Command: ShownCommand(s.Command), InlineCount: len(s.Inline)}})
 	}
 	for _, m := range p.Metadata {
 		jm := jsonMetadata{Name: m.Name, Weight: m.Weight, Absent: m.Absent, Keys: len(m.Values)}
@@ -137,7 +138,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 			jm.Bytes += len(k) + len(v)
 		}
 		if jm.Bytes <= maxJSONMetadata {
-			jm.Values = m.Values
+			jm.Values = m.Shown()
 		}
 		j.Metadata = append(j.Metadata, jm)
 	}

@@ -2,14 +2,36 @@ package scenarios
 
 import (
 	"fmt"
+
 	"path/filepath"
 	"strings"
+
+	"github.com/cogload/cogload/domain"
 
 	"github.com/goccy/go-yaml"
 )
 
-// Redacted replaces inline tokens in everything rendered from a plan.
+// Redacted replaces secrets in everything rendered from a plan: inline
+// tokens, the arguments of token commands, metadata values that look like
+// credentials, and JWT-shaped text.
 const Redacted = "REDACTED"
+
+// ShownCommand is an exec source's command as renderings of a plan show
+// it: the program, then every argument Redacted. An argument may be a
+// credential (a token, a password, a key on a command line) that cannot
+// be told apart from a flag; a program given as a shell line is redacted
+// whole.
+func ShownCommand(argv []string) []string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		if i == 0 && !strings.ContainsAny(a, " \t\r\n") && !domain.HasToken(a) {
+			out[i] = a
+		} else {
+			out[i] = Redacted
+		}
+	}
+	return out
+}
 
 // resolved renders the scenario with every default and override applied,
 // in the scenario's own schema, with inline tokens redacted.
@@ -48,7 +70,7 @@ func (c *compiler) resolved() ([]byte, error) {
 		case SourceEnv:
 			ps.Source = &SourceSpec{Env: s.Env}
 		case SourceExec:
-			ps.Source = &SourceSpec{Exec: s.Command}
+			ps.Source = &SourceSpec{Exec: ShownCommand(s.Command)}
 		case SourceInline:
 			red := make([]string, len(s.Inline))
 			for i := range red {
@@ -70,7 +92,7 @@ func (c *compiler) resolved() ([]byte, error) {
 			}
 			ms.Generate = &g
 		} else if !m.Absent {
-			ms.Values = m.Values
+			ms.Values = m.Shown()
 		}
 		r.Metadata = append(r.Metadata, ms)
 	}

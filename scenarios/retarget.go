@@ -2,8 +2,9 @@ package scenarios
 
 import (
 	"fmt"
-	"net/url"
 	"os"
+
+	"github.com/cogload/cogload/cognito"
 )
 
 // EndpointOverride points a plan at a real or external endpoint from the
@@ -43,8 +44,8 @@ func (o *EndpointOverride) spec(own *EndpointSpec) *EndpointSpec {
 // checkFlags validates the override's values, naming their flags.
 func (c *compiler) checkFlags(o *EndpointOverride) {
 	if o.URL != "" {
-		if u, err := url.Parse(o.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.flagError("--endpoint", fmt.Sprintf("%q is not an http(s) URL", o.URL), "give the endpoint's base URL, e.g. https://cognito-idp.eu-central-1.amazonaws.com")
+		if err := cognito.CheckEndpointURL(o.URL); err != nil {
+			c.flagError("--endpoint", fmt.Sprintf("%s: the endpoint %v", cognito.ShownEndpoint(o.URL), err), "give the endpoint's base URL alone, e.g. https://cognito-idp.eu-central-1.amazonaws.com")
 		}
 	}
 	if o.Region != "" && !regionPattern.MatchString(o.Region) {

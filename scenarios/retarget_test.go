@@ -75,7 +75,9 @@ func TestEndpointOverrideRefusals(t *testing.T) {
 		{"no users", CompileOptions{Endpoint: &EndpointOverride{URL: "http://127.0.0.1:1", UserPoolID: "us-east-1_a", ClientID: "c"}}, []string{"--users: token pool valid mints tokens"}},
 		{"no client", CompileOptions{Endpoint: &EndpointOverride{URL: "http://127.0.0.1:1", UserPoolID: "us-east-1_a", Users: users}}, []string{"--client-id"}},
 		{"bad values", CompileOptions{Endpoint: &EndpointOverride{URL: "ftp://x", Region: "mars", UserPoolID: "nope", ClientID: "c", Users: filepath.Join(t.TempDir(), "missing.csv")}},
-			[]string{"--endpoint: \"ftp://x\" is not an http(s) URL", "--region: \"mars\"", "--user-pool-id: \"nope\"", "--users: users file"}},
+			[]string{"--endpoint: ftp://x: the endpoint is not an absolute http or https URL", "--region: \"mars\"", "--user-pool-id: \"nope\"", "--users: users file"}},
+		{"credentials in the url", CompileOptions{Endpoint: &EndpointOverride{URL: "https://admin:S3cret-pw@cognito.example/?key=S3cret-key", UserPoolID: "us-east-1_a", ClientID: "c", Users: users}},
+			[]string{"--endpoint: https://cognito.example/: the endpoint must not carry a user, password, query or fragment"}},
 		{"with --pool", CompileOptions{Pools: []string{"sms"}, Endpoint: &EndpointOverride{URL: "http://127.0.0.1:1", ClientID: "c", Users: users}}, []string{"--pool"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,6 +93,9 @@ func TestEndpointOverrideRefusals(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error lacks %q:\n%v", w, err)
 				}
+			}
+			if strings.Contains(err.Error(), "S3cret") {
+				t.Errorf("the error quotes a secret:\n%v", err)
 			}
 			if strings.Count(err.Error(), "--users: token pool") > 1 {
 				t.Errorf("one flag, several errors:\n%v", err)

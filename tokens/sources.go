@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/input"
 	"github.com/cogload/cogload/scenarios"
 )
@@ -99,7 +98,10 @@ func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) 
 	if err != nil {
 		return nil, fmt.Errorf("command %s: %w", argv[0], err)
 	}
-	stderr := &tailWriter{max: 64 << 10}
+	// The command's stderr is counted, never shown: a credential helper
+	// may print a token, a password or a key there, and this error ends
+	// up in CI logs.
+	stderr := &lineCounter{}
 	cmd.Stderr = stderr
 	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
@@ -112,47 +114,48 @@ func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) 
 	err = cmd.Wait()
 	toks := ParseTokenLines(data)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return nil, fmt.Errorf("command %s timed out after %s: stderr: %q", argv[0], timeout, tail(domain.Redact(stderr.String(), toks...), 512))
+		return nil, fmt.Errorf("command %s timed out after %s%s", argv[0], timeout, stderr.note())
 	}
 	if readErr != nil {
 		return nil, readErr
 	}
 	if err != nil {
 		// err is an exit status or a start failure; neither carries output.
-		return nil, fmt.Errorf("command %s: %w: stderr: %q", argv[0], err, tail(domain.Redact(stderr.String(), toks...), 512))
+		return nil, fmt.Errorf("command %s: %w%s", argv[0], err, stderr.note())
 	}
 	if len(toks) == 0 {
-		return nil, fmt.Errorf("command %s printed no tokens on stdout (one per line): stderr: %q", argv[0], tail(domain.Redact(stderr.String()), 512))
+		return nil, fmt.Errorf("command %s printed no tokens on stdout (one per line)%s", argv[0], stderr.note())
 	}
 	return toks, nil
 }
 
-// tailWriter keeps the last max bytes written to it: a command's stderr
-// is only quoted at its end, however much it prints.
-type tailWriter struct {
-	max int
-	buf []byte
+// lineCounter counts what a command writes to stderr, keeping none of it.
+type lineCounter struct {
+	bytes, lines int
+	open         bool // the last line has no newline yet
 }
 
-func (w *tailWriter) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
-	if len(w.buf) > 2*w.max {
-		w.buf = append(w.buf[:0], w.buf[len(w.buf)-w.max:]...)
+func (c *lineCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		c.bytes++
+		if b == '\n' {
+			c.lines++
+			c.open = false
+		} else {
+			c.open = true
+		}
 	}
 	return len(p), nil
 }
 
-func (w *tailWriter) String() string {
-	if len(w.buf) > w.max {
-		return string(w.buf[len(w.buf)-w.max:])
+// note says how much the command wrote to stderr, and why it is not shown.
+func (c *lineCounter) note() string {
+	if c.bytes == 0 {
+		return ""
 	}
-	return string(w.buf)
-}
-
-func tail(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		return "..." + s[len(s)-n:]
+	lines := c.lines
+	if c.open {
+		lines++
 	}
-	return s
+	return fmt.Sprintf("; it wrote %d line(s) to stderr, not shown here because they may hold a secret: run the command yourself to read them", lines)
 }

@@ -18,6 +18,10 @@ import (
 
 const secretTok = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQifQ.c2VjcmV0LXNpZ25hdHVyZQ"
 
+// opaqueSecret is a secret no pattern recognises: a password, an API key,
+// an opaque refresh token.
+const opaqueSecret = "hunter2-Opaque-S3cret"
+
 func TestStaticSources(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "toks.txt"), []byte("# header\n  aaa.bbb.ccc \n\nddd.eee.fff\n#x\n"), 0o600); err != nil {
@@ -43,15 +47,18 @@ func TestStaticSources(t *testing.T) {
 		{"env", scenarios.TokenSource{Kind: scenarios.SourceEnv, Env: "TOKS"}, scenarios.KindValid, []string{"t1", "t2", "t3", "t4"}, ""},
 		{"env empty", scenarios.TokenSource{Kind: scenarios.SourceEnv, Env: "EMPTY"}, scenarios.KindValid, nil, "EMPTY is empty or unset"},
 		{"exec", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo x.y.z; echo '# c'; echo p.q.r"}}, scenarios.KindValid, []string{"x.y.z", "p.q.r"}, ""},
-		{"exec fails", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo " + secretTok + "; echo " + secretTok + " >&2; echo 'login failed' >&2; exit 3"}}, scenarios.KindValid, nil, "login failed"},
+		{"exec fails", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo " + secretTok + "; echo " + secretTok + " >&2; echo 'login failed' >&2; exit 3"}}, scenarios.KindValid, nil, "exit status 3; it wrote 2 line(s) to stderr, not shown"},
+		{"exec fails with an opaque secret on stderr", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo " + opaqueSecret + "; printf 'password=" + opaqueSecret + "' >&2; exit 1"}}, scenarios.KindValid, nil, "exit status 1; it wrote 1 line(s) to stderr"},
 		{"exec nothing", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"true"}}, scenarios.KindValid, nil, "printed no tokens"},
+		{"exec nothing but a secret on stderr", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo 'token: " + opaqueSecret + "' >&2"}}, scenarios.KindValid, nil, "printed no tokens on stdout (one per line); it wrote 1 line(s)"},
+		{"exec timeout with a secret on stderr", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sh", "-c", "echo " + opaqueSecret + " >&2; echo " + secretTok + " >&2; exec sleep 5"}}, scenarios.KindValid, nil, "timed out"},
 		{"exec missing", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"/nonexistent/cmd"}}, scenarios.KindValid, nil, "/nonexistent/cmd"},
 		{"exec timeout", scenarios.TokenSource{Kind: scenarios.SourceExec, Command: []string{"sleep", "5"}}, scenarios.KindValid, nil, "timed out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := Env{Dir: dir, Getenv: func(k string) string { return envVars[k] }}
-			if tt.name == "exec timeout" {
+			if strings.HasPrefix(tt.name, "exec timeout") {
 				env.ExecTimeout = 200 * time.Millisecond
 			}
 			src := tt.src
@@ -66,8 +73,10 @@ func TestStaticSources(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				if strings.Contains(err.Error(), secretTok) || strings.Contains(err.Error(), "c2VjcmV0LXNpZ25hdHVyZQ") {
-					t.Errorf("error leaks a token: %v", err)
+				for _, leak := range []string{secretTok, "c2VjcmV0LXNpZ25hdHVyZQ", opaqueSecret, "login failed"} {
+					if strings.Contains(err.Error(), leak) {
+						t.Errorf("error shows what the command printed (%q): %v", leak, err)
+					}
 				}
 				return
 			}

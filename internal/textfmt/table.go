@@ -23,7 +23,8 @@ type Table struct {
 	// Align gives each column's alignment, header included.
 	Align []tw.Align
 	Rows  [][]string
-	// Markdown writes a Markdown table, its cells escaped.
+	// Markdown writes a Markdown table, every cell escaped (MarkdownEscape;
+	// Strong cells bold).
 	Markdown bool
 	// Wrap wraps the cells of the given columns at that many characters
 	// (ASCII tables only); other cells stay on one line, so a row stays
@@ -62,6 +63,10 @@ func (t Table) Write(w io.Writer) error {
 			rows[i] = escapeAll(r)
 		}
 	} else {
+		rows = make([][]string, len(t.Rows))
+		for i, r := range t.Rows {
+			rows[i] = plainAll(r)
+		}
 		opts = append(opts,
 			tablewriter.WithRenderer(renderer.NewBlueprint()),
 			tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
@@ -87,17 +92,52 @@ func (t Table) name() string {
 	return ""
 }
 
-// MarkdownEscape keeps text inside its Markdown table cell: the renderer
-// does not escape pipes, and a newline would end the row.
-func MarkdownEscape(s string) string {
-	s = strings.ReplaceAll(s, `|`, `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
+// markdownEscaper makes text literal in GitHub-flavoured Markdown: HTML
+// is written as entities (no tag, comment or autolink survives, and the
+// text reads the same), and the characters that start emphasis, code,
+// links, strikethrough and table cells are backslash-escaped, as is the
+// colon of "scheme://" (GitHub links bare URLs). A newline would end a
+// table row or a list item.
+var markdownEscaper = strings.NewReplacer(
+	"://", `\://`,
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+	"|", `\|`, "~", `\~`,
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
+
+// MarkdownEscape makes s literal text in Markdown (a table cell, a
+// heading, a list item): names, expressions and targets come from users'
+// files, and a CI job summary must show them, not render them.
+func MarkdownEscape(s string) string { return markdownEscaper.Replace(s) }
+
+// strongMark prefixes a cell made by Strong.
+const strongMark = "\x00strong\x00"
+
+// Strong marks a table cell to stand out: bold in Markdown (its text
+// escaped like every cell's), plain in ASCII tables.
+func Strong(s string) string { return strongMark + s }
+
+// markdownCell escapes a cell, and bolds one made by Strong.
+func markdownCell(c string) string {
+	if rest, ok := strings.CutPrefix(c, strongMark); ok {
+		return "**" + MarkdownEscape(rest) + "**"
+	}
+	return MarkdownEscape(c)
 }
 
 func escapeAll(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		out[i] = MarkdownEscape(c)
+		out[i] = markdownCell(c)
+	}
+	return out
+}
+
+func plainAll(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = strings.TrimPrefix(c, strongMark)
 	}
 	return out
 }
