@@ -183,8 +183,10 @@ func (r Rule) String() string {
 	return r.Metric + r.Op + v
 }
 
+// signed writes a change with its sign, so "+5%" reads as a change; -0
+// keeps its own sign ("-0" parses back to the same rule, "+-0" would not).
 func signed(v string, x float64) string {
-	if x >= 0 && !strings.HasPrefix(v, "+") {
+	if x >= 0 && !strings.HasPrefix(v, "+") && !strings.HasPrefix(v, "-") {
 		return "+" + v
 	}
 	return v
