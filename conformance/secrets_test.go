@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -43,6 +44,7 @@ func echoSecrets(next http.Handler) http.Handler {
 // or opaque, whatever the target echoes back.
 func TestReportNeverShowsSecrets(t *testing.T) {
 	var seen struct {
+		mu                sync.Mutex // cases send requests concurrently
 		passwords, tokens map[string]bool
 	}
 	seen.passwords, seen.tokens = map[string]bool{}, map[string]bool{}
@@ -54,7 +56,9 @@ func TestReportNeverShowsSecrets(t *testing.T) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			var in struct{ AuthParameters map[string]string }
 			if json.Unmarshal(body, &in) == nil {
+				seen.mu.Lock()
 				seen.passwords[in.AuthParameters["PASSWORD"]] = true
+				seen.mu.Unlock()
 			}
 			rec := httptest.NewRecorder()
 			next.ServeHTTP(rec, r)
@@ -63,7 +67,9 @@ func TestReportNeverShowsSecrets(t *testing.T) {
 			}
 			if json.Unmarshal(rec.Body.Bytes(), &out) == nil {
 				a := out.AuthenticationResult
+				seen.mu.Lock()
 				seen.tokens[a.AccessToken], seen.tokens[a.IdToken], seen.tokens[a.RefreshToken] = true, true, true
+				seen.mu.Unlock()
 			}
 			for k, v := range rec.Header() {
 				w.Header()[k] = v
@@ -74,6 +80,8 @@ func TestReportNeverShowsSecrets(t *testing.T) {
 	}
 	target := startMock(t, func(h http.Handler) http.Handler { return collect(echoSecrets(h)) })
 	rep := runAll(t, target, "")
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
 	var failed int
 	jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}`)
 	for _, r := range rep.Results {
