@@ -159,7 +159,7 @@ Flags:`)
 	case *region != "":
 		return usagef("--region needs --target-file or --provision")
 	default:
-		t, stop, err := startConformMock()
+		t, stop, err := startConformMock(*statusMode)
 		if err != nil {
 			return err
 		}
@@ -234,8 +234,13 @@ func discoverMock(ctx context.Context, stdio Stdio, endpoint string) (*conforman
 // startConformMock serves the built-in email-default pool and one mock per
 // role of the catalog (trigger, failing delivery, ...) on 127.0.0.1. The
 // mocks skip their latency model: conformance is about answers, not speed.
-func startConformMock() (*conformance.Target, func(), error) {
-	noSleep := mock.WithSleep(func(context.Context, time.Duration) {})
+// startConformMock serves the embedded mocks; asked for model statuses,
+// they send them, so the catalog can be checked in either mode offline.
+func startConformMock(statusMode string) (*conformance.Target, func(), error) {
+	opts := []mock.Option{mock.WithSleep(func(context.Context, time.Duration) {})}
+	if statusMode == "model" {
+		opts = append(opts, mock.WithStatusMode(cognito.StatusModel))
+	}
 	var stops []func()
 	stop := func() {
 		for _, s := range stops {
@@ -243,7 +248,7 @@ func startConformMock() (*conformance.Target, func(), error) {
 		}
 	}
 	serve := func(name string, cfg *mock.Config) (sidedoor.Info, error) {
-		m, err := mock.StartLocal(cfg, noSleep)
+		m, err := mock.StartLocal(cfg, opts...)
 		if err != nil {
 			return sidedoor.Info{}, fmt.Errorf("start the %s mock: %w", name, err)
 		}

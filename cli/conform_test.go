@@ -52,6 +52,16 @@ func TestConformEmbeddedMockPasses(t *testing.T) {
 	}
 }
 
+// Asked for the model's status codes, the embedded mocks send them, so
+// the whole catalog conforms offline in either mode; a mock sending the
+// observed codes would fail every status check of model mode.
+func TestConformEmbeddedMockInModelMode(t *testing.T) {
+	code, out, errs := conform(t, "--status-mode", "model", "--run", `^(auth\.garbage|auth\.expired|user-state\.deleted|input\.attribute-name-33)$`)
+	if code != domain.ExitOK || !strings.Contains(out, "4 passed, 0 failed, 0 skipped: CONFORMS") {
+		t.Fatalf("exit %d, want 0 with 4 cases passed\n%s\n%s", code, out, errs)
+	}
+}
+
 func TestConformFlags(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
