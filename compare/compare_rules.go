@@ -155,6 +155,10 @@ func parseAbsolute(expr string, m metricDef, s string) (float64, error) {
 	case "fraction":
 		if p, ok := strings.CutSuffix(s, "%"); ok {
 			v, err := parseNumber(expr, p)
+			if err == nil && (v < 0 || v > 100) {
+				// A share of requests cannot pass 100%: such a rule could never be breached.
+				return 0, fmt.Errorf("rule %q: %s is a share of requests, 0%% to 100%%, not %g%%", expr, m.name, v)
+			}
 			return v / 100, err
 		}
 		v, err := parseNumber(expr, s)
