@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -215,7 +216,7 @@ func users(plan *scenarios.Plan, files map[string]UsersFile, add adder) {
 		}
 	}
 	total := 0
-	for _, path := range sortedKeys(groups) {
+	for _, path := range slices.Sorted(maps.Keys(groups)) {
 		g, f := groups[path], files[path]
 		switch {
 		case f.Err != nil:
@@ -247,15 +248,6 @@ func users(plan *scenarios.Plan, files map[string]UsersFile, add adder) {
 		add(Warning, "users", "about %s requests counting against the per-user code limit over %d users is %.1f per user per hour, over the limit of %d: LimitExceededException expected for about %s of them. Create at least %d users (cogload users create --count %d)",
 			textfmt.Round(codes), total, perUser, plan.Quota.CodesPerUserHour, textfmt.Share((perUser-limit)/perUser), want, want)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func quota(plan *scenarios.Plan, add adder) {
