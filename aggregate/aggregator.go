@@ -241,7 +241,7 @@ func (a *Aggregator) Progress() domain.Progress {
 	if a.sent > 0 {
 		p.Elapsed = max(a.last.Sub(a.start), 0)
 		p.P99 = time.Duration(a.overall.ValueAtQuantile(99)) * time.Microsecond
-		p.TargetRate = a.plan.RateAt(p.Elapsed)
+		p.Due = a.plan.RequestsUpTo(p.Elapsed)
 	}
 	return p
 }

@@ -229,9 +229,11 @@ type runner struct {
 	bare  string
 	stats Stats
 
-	seq    uint64
-	stage  int
-	target float64
+	seq   uint64
+	stage int
+	// due counts the requests the plan schedules up to now, on the
+	// stages' own clock (a stage starts when the previous one ends).
+	due float64
 }
 
 // progressSource is a sink that counts what it was given.
@@ -250,7 +252,11 @@ func (r *runner) runStage(ctx context.Context, i int, st scenarios.Stage, tr *Ta
 	pacer.LimitInFlight(uint64(r.stats.Generator.MaxInFlight), received.Load)
 	ss := StageStats{Index: i, Name: st.Name, Start: r.cfg.now()}
 	r.stage = i
-	r.target = st.RateAt(0)
+	var dueBefore float64
+	for _, prev := range r.plan.Stages[:i] {
+		dueBefore += prev.Requests()
+	}
+	r.due = dueBefore
 	var end atomic.Pointer[time.Time] // nil until the attack has started
 	target := tr.Func()
 	results := atk.Attack(func(t *vegeta.Target) error {
@@ -293,7 +299,7 @@ loop:
 			ss.Interrupted = true
 			r.stats.Interrupted = true
 		case <-tick.C:
-			r.target = st.RateAt(time.Since(began))
+			r.due = dueBefore + st.RequestsUpTo(min(time.Since(began), st.Duration))
 			r.report(false)
 		}
 	}
@@ -321,6 +327,7 @@ loop:
 			ss.Skipped += ss.SkippedLate
 		}
 	}
+	r.due = dueBefore + st.RequestsUpTo(ran)
 	if ran > 0 {
 		ss.TargetRate = pacer.Expected(ran) / ran.Seconds()
 		ss.AchievedRate = float64(ss.Sent) / ran.Seconds()
@@ -381,7 +388,7 @@ func (r *runner) report(final bool) {
 	if src, ok := r.sink.(progressSource); ok {
 		p = src.Progress()
 	}
-	p.Elapsed, p.Stage, p.Sent, p.TargetRate, p.Done = r.cfg.now().Sub(r.stats.Start), r.stage, r.seq, r.target, final
+	p.Elapsed, p.Stage, p.Sent, p.Due, p.Done = r.cfg.now().Sub(r.stats.Start), r.stage, r.seq, r.due, final
 	if r.stage < len(r.plan.Stages) {
 		p.StageName = r.plan.Stages[r.stage].Name
 	}

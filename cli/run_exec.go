@@ -103,8 +103,8 @@ func present(stdio Stdio, o runOpts, r run.Result) error {
 }
 
 // progressPrinter shows a live line on a terminal and plain periodic lines
-// otherwise. The rate it prints is measured over the interval since the
-// previous line it printed.
+// otherwise. The rates it prints, achieved and planned, are both measured
+// over the interval since the previous line it printed.
 type progressPrinter struct {
 	w        io.Writer
 	quiet    bool
@@ -129,14 +129,15 @@ func (p *progressPrinter) update(pr domain.Progress) {
 	if !pr.Done && pr.Elapsed-p.shown.Elapsed < every {
 		return
 	}
-	// The last line's rate is the run's mean: its interval since the
+	// The last line's rates are the run's means: its interval since the
 	// previous line can be a few milliseconds long.
-	rate := pr.Rate(p.shown)
+	since := p.shown
 	if pr.Done {
-		rate = pr.Rate(domain.Progress{})
+		since = domain.Progress{}
 	}
+	rate, target := pr.Rate(since), pr.TargetRate(since)
 	line := fmt.Sprintf("%6.1fs  stage %-10s sent %-7d %7.1f/s (target %.1f/s)  p99 %-8s ok %d  throttled %d  errors %d  violations %d",
-		pr.Elapsed.Seconds(), pr.StageName, pr.Sent, rate, pr.TargetRate,
+		pr.Elapsed.Seconds(), pr.StageName, pr.Sent, rate, target,
 		pr.P99.Round(100*time.Microsecond), pr.OK, pr.Throttled, pr.Errors, pr.Violations)
 	if pr.Unsent > 0 {
 		// Apart from the target's errors: the generator's own limits.

@@ -102,6 +102,20 @@ func TestProgressRate(t *testing.T) {
 	if got := a.Rate(b); got != 0 {
 		t.Errorf("rate backwards = %v, want 0", got)
 	}
+	// A ramp from 2 to 20 req/s over 10 s: 32.5 requests are due by 5 s,
+	// 110 by 10 s. The plan asks 6.5/s over the first half (the rate at
+	// 5 s is 11/s) and 15.5/s over the second.
+	c := Progress{Elapsed: 5 * time.Second, Due: 32.5}
+	d := Progress{Elapsed: 10 * time.Second, Due: 110}
+	if got := c.TargetRate(Progress{}); got != 6.5 {
+		t.Errorf("target over the first half = %v, want 6.5", got)
+	}
+	if got := d.TargetRate(c); got != 15.5 {
+		t.Errorf("target over the second half = %v, want 15.5", got)
+	}
+	if got := c.TargetRate(d); got != 0 {
+		t.Errorf("target backwards = %v, want 0", got)
+	}
 }
 
 func TestGeneratorLimitIsNeitherAnswerNorTransport(t *testing.T) {

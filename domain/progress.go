@@ -12,8 +12,10 @@ type Progress struct {
 	StageName string
 	// Sent counts requests whose results arrived.
 	Sent uint64
-	// TargetRate is the plan's rate at Elapsed (requests/s).
-	TargetRate float64
+	// Due is the number of requests the plan schedules up to Elapsed, so
+	// the rate the plan asks for over any interval can be set beside the
+	// rate achieved over it (TargetRate).
+	Due float64
 	// P99 is the overall 99th percentile latency so far.
 	P99                               time.Duration
 	OK, Throttled, Errors, Violations uint64
@@ -22,6 +24,17 @@ type Progress struct {
 	Unsent uint64
 	// Done is set on the last snapshot.
 	Done bool
+}
+
+// TargetRate returns the plan's mean rate between an earlier snapshot and
+// this one: on a ramp, the rate at the end of an interval would read as
+// falling behind.
+func (p Progress) TargetRate(since Progress) float64 {
+	d := p.Elapsed - since.Elapsed
+	if d <= 0 || p.Due < since.Due {
+		return 0
+	}
+	return (p.Due - since.Due) / d.Seconds()
 }
 
 // Rate returns the mean rate between an earlier snapshot and this one.
