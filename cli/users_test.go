@@ -235,6 +235,9 @@ func TestInterruptedCreateThenDelete(t *testing.T) {
 	if added := len(pool.usernames()) - len(before); added < 90 || added >= 300 {
 		t.Fatalf("%d users made before the interrupt", added)
 	}
+	if !strings.Contains(errw.buf.String(), "warning: --rate 500 users/s is above the account's default quotas") {
+		t.Errorf("no warning for a rate past the UserCreation quota:\n%s", errw.buf.String())
+	}
 	tr := newTranscript(t)
 	deleted, _ := tr.cogload(context.Background(), domain.ExitOK, "users", "delete", "--manifest", manifest, "--rate", "500")
 	if !strings.Contains(deleted, "0 already gone") {

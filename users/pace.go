@@ -26,6 +26,16 @@ type Pacing struct {
 // which every application creating users in the account shares.
 const DefaultRate = 5
 
+// The default quotas, in requests per second per account (documented,
+// same page), of the categories a created user's calls count against:
+// AdminCreateUser is UserCreation, AdminSetUserPassword is
+// UserAccountRecovery, which the password resets of the account's
+// applications share.
+const (
+	UserCreationQuota        = 50
+	UserAccountRecoveryQuota = 30
+)
+
 func (p Pacing) withDefaults() Pacing {
 	if p.Rate <= 0 {
 		p.Rate = DefaultRate
