@@ -167,7 +167,9 @@ func FuzzParseUsers(f *testing.F) {
 			if u.Username == "" || u.Password == "" {
 				t.Fatal("empty credential accepted")
 			}
-			if len(u.Password) >= 6 && strings.Contains(fmt.Sprint(u), u.Password) {
+			// A password the username holds is printed with the username,
+			// which is no secret.
+			if len(u.Password) >= 6 && !strings.Contains(u.Username, u.Password) && strings.Contains(fmt.Sprint(u), u.Password) {
 				t.Fatal("password printed")
 			}
 		}
