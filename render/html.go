@@ -12,6 +12,7 @@ import (
 
 	"github.com/cogload/cogload/aggregate"
 	"github.com/cogload/cogload/compare"
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/fidelity"
 	"github.com/cogload/cogload/internal/textfmt"
 	"github.com/olekukonko/tablewriter/tw"
@@ -240,33 +241,31 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 	}
 	var notes []string
 	if s.Run.Interrupted {
-		verdict = "INTERRUPTED"
 		notes = append(notes, "interrupted, partial results")
 	}
-	// A run that did not measure its target fails whatever else it shows.
 	if f := runFailure(s); f != "" {
-		if verdict == "" {
-			verdict = "FAIL"
-		}
 		notes = append(notes, f)
 	}
 	if failed > 0 {
-		if verdict == "" {
-			verdict = "FAIL"
-		}
 		notes = append(notes, fmt.Sprintf("%d of %d thresholds failed", failed, len(s.Thresholds)))
 	}
 	if v := s.Totals.Violations; v > 0 {
-		if verdict == "" {
-			verdict = "VIOLATIONS"
-		}
 		notes = append(notes, textfmt.Count(v)+" wrong answers")
 	}
-	if verdict == "" && s.Run.ExitStatus != 0 {
+	// The verdict is the exit status's (Summary.Status decides it, in its
+	// order); the notes give every reason.
+	switch st := s.Status(); {
+	case st == domain.ExitInterrupted:
+		verdict = "INTERRUPTED"
+	case st == domain.ExitViolations:
+		verdict = "VIOLATIONS"
+	case st != domain.ExitOK:
+		verdict = "FAIL"
+	case s.Run.ExitStatus != 0:
+		// As recorded, should the rules have moved since.
 		verdict = "FAIL"
 		notes = append(notes, fmt.Sprintf("exit status %d", s.Run.ExitStatus))
-	}
-	if verdict == "" {
+	default:
 		verdict = "PASS"
 		notes = append(notes, "all "+strconv.Itoa(len(s.Thresholds))+" thresholds held")
 		if len(s.Thresholds) == 0 {

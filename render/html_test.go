@@ -281,8 +281,9 @@ func TestRunVerdict(t *testing.T) {
 		{"all held", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{pass, pass}}, "PASS", "all 2 thresholds held"},
 		{"no thresholds", aggregate.Summary{Counts: answered}, "PASS", "no thresholds set"},
 		{"one failed", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{pass, fail}}, "FAIL", "1 of 2 thresholds failed"},
-		{"violations", aggregate.Summary{Counts: answered, Totals: aggregate.Totals{Violations: 3}}, "VIOLATIONS", "3 wrong answers"},
-		{"both", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{fail}, Totals: aggregate.Totals{Violations: 1200}}, "FAIL", "1,200 wrong answers"},
+		{"violations", aggregate.Summary{Counts: answered, Totals: aggregate.Totals{Violations: 3}, Violations: aggregate.Violations{Count: 3}}, "VIOLATIONS", "3 wrong answers"},
+		// Violations (98) come before thresholds (99), as in the exit status.
+		{"both", aggregate.Summary{Counts: answered, Thresholds: []aggregate.ThresholdResult{fail}, Totals: aggregate.Totals{Violations: 1200}, Violations: aggregate.Violations{Count: 1200}}, "VIOLATIONS", "1 of 1 thresholds failed; 1,200 wrong answers"},
 		{"interrupted", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{Interrupted: true}}, "INTERRUPTED", "interrupted"},
 		{"interrupted with failures", aggregate.Summary{Counts: answered, Run: aggregate.RunMeta{Interrupted: true}, Thresholds: []aggregate.ThresholdResult{fail}}, "INTERRUPTED", "1 of 1 thresholds failed"},
 		{"interrupted before any answer", aggregate.Summary{Counts: refused, Run: aggregate.RunMeta{Interrupted: true}}, "INTERRUPTED", "interrupted, partial results"},
