@@ -62,7 +62,7 @@ func runUsers(ctx context.Context, args []string, stdio Stdio) error {
 // pacingFlags are the pace of the admin calls.
 func addPacingFlags(fs *flag.FlagSet) *users.Pacing {
 	p := &users.Pacing{}
-	fs.Float64Var(&p.Rate, "rate", users.DefaultRate, fmt.Sprintf("users per second, kept well under the account's UserCreation quota (%d requests/s, shared by every application of the account)", users.UserCreationQuota))
+	fs.Float64Var(&p.Rate, "rate", users.DefaultRate, fmt.Sprintf("users per second, kept well under the account's UserCreation quota (%g requests/s, shared by every application of the account)", cognito.CategoryRPS[cognito.CategoryUserCreation]))
 	fs.IntVar(&p.Concurrency, "concurrency", 4, "users in flight at once")
 	return p
 }
@@ -113,11 +113,11 @@ func usersCreate(ctx context.Context, args []string, stdio Stdio) error {
 		where = *emailDomain
 	}
 	fmt.Fprintf(stdio.Err, "cogload: creating %d users in %s, addresses at %s, %s users/s\n", *count, target, where, textfmt.Num(pacing.Rate))
-	if pacing.Rate > users.UserAccountRecoveryQuota {
+	if passed := users.QuotasPassed(pacing.Rate); len(passed) > 0 {
 		// The quotas are the account's: past them, every application of
 		// the account is throttled too, not only this command.
-		fmt.Fprintf(stdio.Err, "cogload: warning: --rate %s users/s is above the account's default quotas its calls share with every application of the account (AdminSetUserPassword: UserAccountRecovery, %d requests/s; AdminCreateUser: UserCreation, %d requests/s): expect TooManyRequestsException for them too (cogload retries its own with backoff)\n",
-			textfmt.Num(pacing.Rate), users.UserAccountRecoveryQuota, users.UserCreationQuota)
+		fmt.Fprintf(stdio.Err, "cogload: warning: --rate %s users/s is above the account's default quotas its calls share with every application of the account (%s): expect TooManyRequestsException for them too (cogload retries its own with backoff)\n",
+			textfmt.Num(pacing.Rate), strings.Join(passed, "; "))
 	}
 	if *phone != "" {
 		fmt.Fprintf(stdio.Err, "cogload: the users get phone numbers (%s): every phone_number request of a run sends an SMS, paid per message by destination country (https://aws.amazon.com/end-user-messaging/pricing/)\n", *phone)

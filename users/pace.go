@@ -2,10 +2,12 @@ package users
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/idpclient"
 )
 
@@ -26,15 +28,21 @@ type Pacing struct {
 // which every application creating users in the account shares.
 const DefaultRate = 5
 
-// The default quotas, in requests per second per account (documented,
-// same page), of the categories a created user's calls count against:
-// AdminCreateUser is UserCreation, AdminSetUserPassword is
-// UserAccountRecovery, which the password resets of the account's
-// applications share.
-const (
-	UserCreationQuota        = 50
-	UserAccountRecoveryQuota = 30
-)
+// QuotasPassed lists the calls a created user makes whose category's
+// default quota (cognito.CategoryRPS, per account) a pace of rate users
+// per second passes, as "Operation: Category, N requests/s". The quotas
+// are shared by every application of the account: AdminSetUserPassword's
+// UserAccountRecovery with their password resets.
+func QuotasPassed(rate float64) []string {
+	var passed []string
+	for _, op := range []string{cognito.OpAdminCreateUser, cognito.OpAdminSetUserPassword} {
+		cat := cognito.CategoryOf(op)
+		if q := cognito.CategoryRPS[cat]; rate > q {
+			passed = append(passed, fmt.Sprintf("%s: %s, %g requests/s", op, cat, q))
+		}
+	}
+	return passed
+}
 
 func (p Pacing) withDefaults() Pacing {
 	if p.Rate <= 0 {

@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -47,4 +48,20 @@ func TestPacingRun(t *testing.T) {
 			t.Errorf("%d calls in 550ms at 10 a second", n)
 		}
 	})
+}
+
+func TestQuotasPassed(t *testing.T) {
+	for _, tt := range []struct {
+		rate float64
+		want string
+	}{
+		{5, ""},
+		{30, ""},
+		{40, "AdminSetUserPassword: UserAccountRecovery, 30 requests/s"},
+		{500, "AdminCreateUser: UserCreation, 50 requests/s; AdminSetUserPassword: UserAccountRecovery, 30 requests/s"},
+	} {
+		if got := strings.Join(QuotasPassed(tt.rate), "; "); got != tt.want {
+			t.Errorf("QuotasPassed(%v) = %q, want %q", tt.rate, got, tt.want)
+		}
+	}
 }
