@@ -201,7 +201,7 @@ func copyResults(w io.Writer, archives []*Archive) error {
 					break
 				}
 				_ = closeFn()
-				return fmt.Errorf("archive %s: %s: %w", a.Dir, FileResults, err)
+				return fmt.Errorf("archive %s: %s: %w", a.Name(), FileResults, err)
 			}
 			if err := enc.Encode(&r); err != nil {
 				_ = closeFn()
@@ -209,7 +209,7 @@ func copyResults(w io.Writer, archives []*Archive) error {
 			}
 		}
 		if err := closeFn(); err != nil {
-			return fmt.Errorf("archive %s: %w", a.Dir, err)
+			return fmt.Errorf("archive %s: %w", a.Name(), err)
 		}
 	}
 	return nil

@@ -56,7 +56,7 @@ func newData(srcs []Source) (*data, error) {
 			if !slices.Contains(o.archives, name) {
 				o.archives = append(o.archives, name)
 			}
-			if isAnswer(c.Outcome) {
+			if domain.IsAnswer(c.Outcome) {
 				d.answers += c.Count
 			}
 			v, ok := variants[c.Variant]
@@ -103,16 +103,6 @@ func add(m map[string]map[string]uint64, attr, outcome string, n uint64) {
 		m[attr] = map[string]uint64{}
 	}
 	m[attr][outcome] += n
-}
-
-// isAnswer reports whether an outcome is the service's answer ("ok" or
-// one of its error types), not a transport failure.
-func isAnswer(outcome string) bool {
-	if outcome == domain.OutcomeOK {
-		return true
-	}
-	_, ok := cognito.Lookup(outcome)
-	return ok
 }
 
 // count sums the outcomes of m that keep says count.

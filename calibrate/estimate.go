@@ -38,8 +38,8 @@ func (r *Result) latency(d *data) {
 	for _, name := range d.order {
 		o := d.outcomes[name]
 		field := "latency.outcomes." + name
-		if !isAnswer(name) {
-			r.Notes = append(r.Notes, fmt.Sprintf("%s (%s answers) is a transport failure, not the service's answer: not part of the pool's latency", name, textfmt.Count(o.count)))
+		if !domain.IsAnswer(name) {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s (%s requests) is not the service's answer (a transport failure, or a request the load generator could not send): not part of the pool's latency", name, textfmt.Count(o.count)))
 			continue
 		}
 		if spec, _ := cognito.Lookup(name); name != domain.OutcomeOK && !spec.GUAVC {
@@ -130,21 +130,13 @@ func (r *Result) faults(d *data) {
 		}
 		p, iv, text := rate(k, d.answers)
 		r.Config.Faults[name] = p
-		r.setCI(field, textfmt.Share(p), text+" answers in "+from(archiveNames(d)), iv)
+		r.setCI(field, textfmt.Share(p), text+" answers in "+from(r.Archives), iv)
 	}
 	for name := range r.Config.Faults {
 		if spec, _ := cognito.Lookup(name); spec.Class != cognito.ClassServer {
 			r.keep("faults."+name, "an injected fault of the base, not the service's own: kept as it is")
 		}
 	}
-}
-
-func archiveNames(d *data) []string {
-	var out []string
-	for _, s := range d.srcs {
-		out = append(out, archiveName(s.Summary))
-	}
-	return out
 }
 
 // delivery sets the email and SMS delivery failure rates: of the codes
@@ -167,7 +159,7 @@ func (r *Result) delivery(d *data) {
 		}
 		p, iv, text := rate(failed, reached)
 		*m.set = p
-		r.setCI(m.field, textfmt.Share(p), fmt.Sprintf("%s %s codes that reached delivery failed, in %s", text, m.attr, from(archiveNames(d))), iv)
+		r.setCI(m.field, textfmt.Share(p), fmt.Sprintf("%s %s codes that reached delivery failed, in %s", text, m.attr, from(r.Archives)), iv)
 		r.Values[len(r.Values)-1].line = true
 	}
 }
@@ -185,7 +177,7 @@ func (r *Result) trigger(d *data) {
 	}
 	if !t.Enabled {
 		t.Enabled = true
-		r.set("customMessageTrigger.enabled", "true", fmt.Sprintf("%d trigger failures answered in %s", seen, from(archiveNames(d))))
+		r.set("customMessageTrigger.enabled", "true", fmt.Sprintf("%d trigger failures answered in %s", seen, from(r.Archives)))
 	}
 	var reached uint64
 	all := map[string]uint64{}
