@@ -241,7 +241,6 @@ func (a *Aggregator) Progress() domain.Progress {
 	if a.sent > 0 {
 		p.Elapsed = max(a.last.Sub(a.start), 0)
 		p.P99 = time.Duration(a.overall.ValueAtQuantile(99)) * time.Microsecond
-		p.Due = a.plan.RequestsUpTo(p.Elapsed)
 	}
 	return p
 }

@@ -60,3 +60,14 @@ func BenchmarkVegetaRate(b *testing.B) {
 	}
 	b.ReportMetric(sent/float64(b.N)/4000, "sent/planned")
 }
+
+// BenchmarkPaceSteps is the pacer's work per hit on a 12-step stage, the
+// schedule's longest form: it runs once per request sent.
+func BenchmarkPaceSteps(b *testing.B) {
+	st := scenarios.Stage{Kind: scenarios.StageSteps, From: 10, To: 120, Step: 10, Every: 5 * time.Second, Duration: time.Minute}
+	p := NewPacer(st, time.Second)
+	b.ReportAllocs()
+	for i := range b.N {
+		p.Pace(time.Duration(i%60_000)*time.Millisecond, uint64(i%60_000))
+	}
+}

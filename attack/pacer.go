@@ -95,7 +95,7 @@ func (p *Pacer) Hits() uint64 { return p.hits }
 
 // Expected returns the hits scheduled in the first elapsed of the stage.
 func (p *Pacer) Expected(elapsed time.Duration) float64 {
-	return p.stage.RequestsUpTo(elapsed)
+	return scenarios.SegmentsUpTo(p.segs, elapsed)
 }
 
 // Skipped returns the hits the pacer skipped; SkippedInFlight the part of

@@ -252,10 +252,7 @@ func (r *runner) runStage(ctx context.Context, i int, st scenarios.Stage, tr *Ta
 	pacer.LimitInFlight(uint64(r.stats.Generator.MaxInFlight), received.Load)
 	ss := StageStats{Index: i, Name: st.Name, Start: r.cfg.now()}
 	r.stage = i
-	var dueBefore float64
-	for _, prev := range r.plan.Stages[:i] {
-		dueBefore += prev.Requests()
-	}
+	dueBefore := r.plan.RequestsUpTo(r.plan.StageStart(i))
 	r.due = dueBefore
 	var end atomic.Pointer[time.Time] // nil until the attack has started
 	target := tr.Func()

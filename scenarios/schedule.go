@@ -53,9 +53,14 @@ func (s Stage) Segments() []Segment {
 
 // RequestsUpTo returns the number of requests the stage schedules in its
 // first d.
-func (s Stage) RequestsUpTo(d time.Duration) float64 {
+func (s Stage) RequestsUpTo(d time.Duration) float64 { return SegmentsUpTo(s.Segments(), d) }
+
+// SegmentsUpTo returns the number of requests a stage's segments schedule
+// in its first d. The pacer keeps its stage's segments and asks this once
+// per hit, so the segments are not built anew each time.
+func SegmentsUpTo(segs []Segment, d time.Duration) float64 {
 	var n float64
-	for _, g := range s.Segments() {
+	for _, g := range segs {
 		if d <= g.Start {
 			break
 		}
