@@ -113,13 +113,6 @@ func runRun(ctx context.Context, args []string, stdio Stdio) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	if copts.Endpoint != nil && !o.quiet {
-		// Sent somewhere else than written: say what that changed (pools
-		// left out) before anything is sent.
-		for _, w := range plan.Warnings {
-			fmt.Fprintf(stdio.Err, "cogload: warning: %s\n", w)
-		}
-	}
 	if checkOnly(ctx) {
 		_, err := run.Prepare(plan, run.Options{Shard: o.shard, AcceptPeakRate: o.ackPeak})
 		return err

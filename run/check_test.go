@@ -63,4 +63,8 @@ func TestCheckTargetRefusesBeforeSending(t *testing.T) {
 	if !strings.Contains(strings.Join(logs, "\n"), "check: warning: trigger") {
 		t.Errorf("warnings not logged:\n%s", strings.Join(logs, "\n"))
 	}
+	// The plan's own warnings too, before anything is sent.
+	if !strings.Contains(strings.Join(logs, "\n"), "warning: token pool expired left out") {
+		t.Errorf("the plan's warnings not logged:\n%s", strings.Join(logs, "\n"))
+	}
 }

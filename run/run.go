@@ -124,7 +124,9 @@ func Run(ctx context.Context, plan *scenarios.Plan, opts Options) (Results, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range p.Warnings[len(plan.Warnings):] {
+	// Every warning, the plan's own and those sharding added, before
+	// anything is sent.
+	for _, w := range p.Warnings {
 		opts.Logf("warning: %s", w)
 	}
 	// Every pool configuration is loaded before the first run, so a bad
