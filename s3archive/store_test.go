@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,6 +141,17 @@ func TestUploadDownloadMerge(t *testing.T) {
 	}
 	if err := st.Upload(ctx, merged, run.Join("merged")); err != nil {
 		t.Fatal(err)
+	}
+	found, _, err = st.Download(ctx, run.Join("merged"), t.TempDir(), true)
+	if err != nil || len(found) != 1 || found[0].Location != run.Join("merged") {
+		t.Fatalf("merged archive: %v %v", found, err)
+	}
+	back, err := archive.OpenArchive(found[0].Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Summary.Run.Shards, []string{"1/3", "2/3", "3/3"}; !slices.Equal(got, want) || back.Summary.Totals.Requests != ml.Totals.Requests {
+		t.Errorf("merged archive read back: shards %q, %d requests; want %q, %d", got, back.Summary.Totals.Requests, want, ml.Totals.Requests)
 	}
 
 	if _, _, err := st.Download(ctx, Location{Bucket: s3fake.Bucket, Prefix: "nothing-here/"}, t.TempDir(), false); err == nil || !strings.Contains(err.Error(), "no run archive") {

@@ -15,12 +15,11 @@ func TestPacingRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := Pacing{Rate: 10, Concurrency: 3}.withDefaults()
 		var inFlight, most, calls atomic.Int64
-		start := time.Now()
 		p.run(context.Background(), 20, func(context.Context, int) bool {
 			n := inFlight.Add(1)
 			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 			}
-			time.Sleep(time.Second) // a slow call: the pace, not the calls, bounds the rate
+			time.Sleep(time.Second) // a slow call: the concurrency, not the pace, bounds the rate
 			inFlight.Add(-1)
 			calls.Add(1)
 			return true
@@ -28,8 +27,15 @@ func TestPacingRun(t *testing.T) {
 		if calls.Load() != 20 || most.Load() > 3 {
 			t.Fatalf("%d calls, %d at most at once", calls.Load(), most.Load())
 		}
-		// 20 calls, at most 3 a second in flight for a second each: about
-		// 7 seconds; never faster than the pace of 10 a second.
+
+		// Instant calls: only the pace can make 20 of them take 1.9 s
+		// (the first at once, then one every 100ms).
+		calls.Store(0)
+		start := time.Now()
+		p.run(context.Background(), 20, func(context.Context, int) bool { calls.Add(1); return true })
+		if calls.Load() != 20 {
+			t.Fatalf("%d calls, want 20", calls.Load())
+		}
 		if took := time.Since(start); took < 1900*time.Millisecond {
 			t.Errorf("20 calls took %s, faster than 10 a second", took)
 		}
