@@ -94,7 +94,7 @@ func (s *Server) runTrigger(c *call, p *pool, d *sidedoor.Delivery, md map[strin
 	if !t.Enabled {
 		return nil
 	}
-	s.wait(c, latencyModel(t.Latency))
+	s.wait(c, p.triggerLat)
 	if typ, ok := s.pickFault(t.Failures); ok {
 		return cognito.NewError(typ, "")
 	}

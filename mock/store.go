@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cogload/cogload/mock/internal/latency"
 )
 
 // user is one user of a pool. Its fields are guarded by mu; username and
@@ -212,6 +214,10 @@ type pool struct {
 	// emailDeveloper and the rest of the delivery settings come from the
 	// pool's configuration.
 	cfg *Config
+	// triggerLat is cfg.CustomMessageTrigger.Latency as a distribution,
+	// built once: a quantile table costs an allocation to build, and the
+	// trigger waits it out on every GUAVC request.
+	triggerLat latency.Dist
 
 	mu      sync.RWMutex
 	clients map[string]*client
