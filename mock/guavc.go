@@ -31,10 +31,7 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 		return s.fail(c, e)
 	}
 	p, u := v.pool, v.user
-	var userKey string // the quotas' key, built only when they apply
-	if !s.opts.noLimits {
-		userKey = p.id + "/" + u.username
-	}
+	userKey := u.quotaKey
 	// 7 per-user read rate.
 	if e := s.userRate(s.perUserRead, userKey, c.now); e != nil {
 		return s.fail(c, e)

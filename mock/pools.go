@@ -131,7 +131,7 @@ func (s *Server) addPool(c *Config) (*pool, error) {
 		accessKey: keys[0], idKey: keys[1],
 		created: s.now(), cfg: c, triggerLat: latencyModel(c.CustomMessageTrigger.Latency),
 		clients: map[string]*client{},
-		users:   newUserStore(),
+		users:   newUserStore(id),
 	}
 	for _, cc := range c.Clients {
 		cid := cc.ID
