@@ -97,13 +97,15 @@ type Server struct {
 
 	// buckets holds the request-rate bucket of each operation; operations
 	// of one category share one bucket, as every pool of the account does.
-	buckets      map[string]*quota.Bucket
-	perUserRead  *quota.KeyedBuckets
-	perUserWrite *quota.KeyedBuckets
-	codes        *quota.KeyedWindows
-	verifies     *quota.KeyedWindows
-	daily        *quota.Daily
-	lat          latency.Dist
+	buckets map[string]*quota.Bucket
+	// categoryBuckets are the same buckets by category, each once.
+	categoryBuckets map[string]*quota.Bucket
+	perUserRead     *quota.KeyedBuckets
+	perUserWrite    *quota.KeyedBuckets
+	codes           *quota.KeyedWindows
+	verifies        *quota.KeyedWindows
+	daily           *quota.Daily
+	lat             latency.Dist
 	// outcomeLat is GetUserAttributeVerificationCode's latency by outcome.
 	outcomeLat map[string]latency.Dist
 	faults     latency.Faults
@@ -192,6 +194,7 @@ func (s *Server) initLimits() {
 			s.buckets[op] = bucket(category)
 		}
 	}
+	s.categoryBuckets = byCategory
 	perUserBurst := max(1, int(*q.PerUserRPS+0.999))
 	s.perUserRead = quota.NewKeyedBuckets(*q.PerUserRPS, perUserBurst)
 	s.perUserWrite = quota.NewKeyedBuckets(*q.PerUserRPS, perUserBurst)
