@@ -199,10 +199,8 @@ func (s *Server) tokenCall(c *call) (*verified, *cognito.Error) {
 	if c.op == cognito.OpGlobalSignOut {
 		keyed = s.perUserWrite
 	}
-	if !s.opts.noLimits {
-		if e := s.userRate(keyed, v.pool.id+"/"+v.user.username, c.now); e != nil {
-			return nil, e
-		}
+	if e := s.userRate(keyed, v.user.quotaKey, c.now); e != nil {
+		return nil, e
 	}
 	return v, nil
 }
@@ -303,14 +301,11 @@ func (s *Server) verifyUserAttribute(c *call) string {
 	if e != nil {
 		return s.fail(c, e)
 	}
-	if !s.opts.noLimits {
-		userKey := v.pool.id + "/" + v.user.username
-		if e := s.userRate(s.perUserWrite, userKey, c.now); e != nil {
-			return s.fail(c, e)
-		}
-		if !s.verifies.Allow(userKey, c.now) {
-			return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
-		}
+	if e := s.userRate(s.perUserWrite, v.user.quotaKey, c.now); e != nil {
+		return s.fail(c, e)
+	}
+	if !s.opts.noLimits && !s.verifies.Allow(v.user.quotaKey, c.now) {
+		return s.fail(c, cognito.NewError(cognito.ErrLimitExceeded, cognito.MsgAttemptLimit))
 	}
 	attr := *in.AttributeName
 	if !cognito.IsVerifiable(attr) {

@@ -31,10 +31,7 @@ func (s *Server) getUserAttributeVerificationCode(c *call) string {
 		return s.fail(c, e)
 	}
 	p, u := v.pool, v.user
-	var userKey string // the quotas' key, built only when they apply
-	if !s.opts.noLimits {
-		userKey = p.id + "/" + u.username
-	}
+	userKey := u.quotaKey
 	// 7 per-user read rate.
 	if e := s.userRate(s.perUserRead, userKey, c.now); e != nil {
 		return s.fail(c, e)
@@ -94,7 +91,7 @@ func (s *Server) runTrigger(c *call, p *pool, d *sidedoor.Delivery, md map[strin
 	if !t.Enabled {
 		return nil
 	}
-	s.wait(c, latencyModel(t.Latency))
+	s.wait(c, p.triggerLat)
 	if typ, ok := s.pickFault(t.Failures); ok {
 		return cognito.NewError(typ, "")
 	}

@@ -8,18 +8,21 @@ import (
 	"time"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/mock/internal/quota"
 )
 
 var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // call is one API request being answered.
 type call struct {
-	ctx  context.Context
-	w    http.ResponseWriter
-	rid  string
-	op   string
-	body []byte
-	now  time.Time
+	ctx context.Context
+	w   http.ResponseWriter
+	rid string
+	op  string
+	// bucket is op's category bucket (nil: op is not charged).
+	bucket *quota.Bucket
+	body   []byte
+	now    time.Time
 	// waited is the latency the call already slept (the trigger's).
 	waited time.Duration
 }
@@ -49,11 +52,11 @@ func (s *Server) serveAPI(c *call, r *http.Request) string {
 		cognito.WriteUnmapped(c.w, c.rid)
 		return cognito.ErrBadRequest
 	}
-	handler, known := s.ops[op]
+	o, known := s.ops[op]
 	if !known {
 		return s.fail(c, cognito.NewError(cognito.ErrUnknownOperation, ""))
 	}
-	c.op = op
+	c.op, c.bucket = op, o.bucket
 	if !acceptableContentType(r.Header.Get("Content-Type")) {
 		return s.fail(c, serialization("Unsupported Content-Type: use "+cognito.ContentType))
 	}
@@ -78,23 +81,12 @@ func (s *Server) serveAPI(c *call, r *http.Request) string {
 	// Quotas, tokens and codes are judged as the request arrives; the
 	// answer then waits out its latency, which may depend on the outcome.
 	c.now = s.now()
-	if !tokenOrClientAuthorized[c.op] {
-		// SigV4 names the account before the body is read, so the
-		// category is charged at once (quota.counting).
-		inner := handler
-		handler = func(c *call) string {
-			if e := s.throttle(c); e != nil {
-				return s.fail(c, e)
-			}
-			return inner(c)
-		}
-	}
-	if s.opts.noLimits || s.lat.IsZero() && len(s.outcomeLat) == 0 {
-		return handler(c)
+	if !s.holdAnswers {
+		return o.handle(c)
 	}
 	held := heldAnswers.Get().(*heldAnswer)
 	held.w, c.w = c.w, held
-	outcome := handler(c)
+	outcome := o.handle(c)
 	s.opts.sleep(c.ctx, s.answerDelay(c, outcome))
 	c.w = held.release()
 	heldAnswers.Put(held)
@@ -165,8 +157,18 @@ func (s *Server) ok(c *call, v any) string {
 
 type opHandler func(*call) string
 
-func (s *Server) operations() map[string]opHandler {
-	return map[string]opHandler{
+// operation is an API operation as New prepares it, so a request finds
+// all it needs in one lookup.
+type operation struct {
+	handle opHandler
+	// bucket is the operation's category bucket (nil: not charged); see
+	// initLimits.
+	bucket *quota.Bucket
+}
+
+// operations returns the API's operations without their buckets.
+func (s *Server) operations() map[string]operation {
+	handlers := map[string]opHandler{
 		cognito.OpGetUserAttributeVerificationCode: s.getUserAttributeVerificationCode,
 		cognito.OpVerifyUserAttribute:              s.verifyUserAttribute,
 		cognito.OpInitiateAuth:                     s.initiateAuth,
@@ -188,6 +190,26 @@ func (s *Server) operations() map[string]opHandler {
 		cognito.OpDescribeUserPool:                 s.describeUserPool,
 		cognito.OpDescribeUserPoolClient:           s.describeUserPoolClient,
 		cognito.OpListUsers:                        s.listUsers,
+	}
+	ops := make(map[string]operation, len(handlers))
+	for op, h := range handlers {
+		if !tokenOrClientAuthorized[op] {
+			h = s.chargedOnArrival(h)
+		}
+		ops[op] = operation{handle: h}
+	}
+	return ops
+}
+
+// chargedOnArrival charges the category before h runs: SigV4 names the
+// account before the body is read, so the category is charged at once
+// (quota.counting).
+func (s *Server) chargedOnArrival(h opHandler) opHandler {
+	return func(c *call) string {
+		if e := s.throttle(c); e != nil {
+			return s.fail(c, e)
+		}
+		return h(c)
 	}
 }
 

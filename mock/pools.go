@@ -129,9 +129,9 @@ func (s *Server) addPool(c *Config) (*pool, error) {
 		id: id, name: c.Name, region: region,
 		issuer:    cognito.Issuer(region, id),
 		accessKey: keys[0], idKey: keys[1],
-		created: s.now(), cfg: c,
+		created: s.now(), cfg: c, triggerLat: latencyModel(c.CustomMessageTrigger.Latency),
 		clients: map[string]*client{},
-		users:   newUserStore(),
+		users:   newUserStore(id),
 	}
 	for _, cc := range c.Clients {
 		cid := cc.ID

@@ -95,23 +95,28 @@ type Server struct {
 	rngMu sync.Mutex
 	rng   *rand.Rand
 
-	// buckets holds the request-rate bucket of each operation; operations
-	// of one category share one bucket, as every pool of the account does.
-	buckets      map[string]*quota.Bucket
-	perUserRead  *quota.KeyedBuckets
-	perUserWrite *quota.KeyedBuckets
-	codes        *quota.KeyedWindows
-	verifies     *quota.KeyedWindows
-	daily        *quota.Daily
-	lat          latency.Dist
+	// categoryBuckets are the request-rate buckets by category: operations
+	// of one category share one, as every pool of the account does. ops
+	// carries each operation's so a request needs no second lookup; Reset
+	// walks these so a shared bucket is reset once.
+	categoryBuckets map[string]*quota.Bucket
+	perUserRead     *quota.KeyedBuckets
+	perUserWrite    *quota.KeyedBuckets
+	codes           *quota.KeyedWindows
+	verifies        *quota.KeyedWindows
+	daily           *quota.Daily
+	lat             latency.Dist
 	// outcomeLat is GetUserAttributeVerificationCode's latency by outcome.
 	outcomeLat map[string]latency.Dist
 	faults     latency.Faults
+	// holdAnswers is set when an answer may have a latency to wait out;
+	// without one, holding the answer would only cost a copy.
+	holdAnswers bool
 
 	outbox  *outbox
 	metrics *metrics
 	side    *http.ServeMux
-	ops     map[string]opHandler
+	ops     map[string]operation
 	sigs    *sigCache // nil when every request verifies the signature
 }
 
@@ -182,16 +187,17 @@ func (s *Server) initLimits() {
 		byCategory[category] = b
 		return b
 	}
-	s.buckets = map[string]*quota.Bucket{}
-	for op := range s.ops {
+	for op, o := range s.ops {
 		category := cognito.CategoryOf(op)
 		if op == cognito.OpGetUserAttributeVerificationCode {
 			category = q.Category
 		}
 		if category != "" {
-			s.buckets[op] = bucket(category)
+			o.bucket = bucket(category)
+			s.ops[op] = o
 		}
 	}
+	s.categoryBuckets = byCategory
 	perUserBurst := max(1, int(*q.PerUserRPS+0.999))
 	s.perUserRead = quota.NewKeyedBuckets(*q.PerUserRPS, perUserBurst)
 	s.perUserWrite = quota.NewKeyedBuckets(*q.PerUserRPS, perUserBurst)
@@ -211,6 +217,7 @@ func (s *Server) initLimits() {
 		}
 	}
 	s.faults = latency.Faults(s.cfg.Faults)
+	s.holdAnswers = !s.opts.noLimits && (!s.lat.IsZero() || len(s.outcomeLat) > 0)
 }
 
 func (s *Server) now() time.Time { return s.opts.now() }
@@ -222,7 +229,7 @@ func (s *Server) throttle(c *call) *cognito.Error {
 	if s.opts.noLimits {
 		return nil
 	}
-	if b := s.buckets[c.op]; b != nil && !b.Allow(c.now) {
+	if b := c.bucket; b != nil && !b.Allow(c.now) {
 		return cognito.NewError(cognito.ErrTooManyRequests, cognito.MsgRateExceeded)
 	}
 	return nil

@@ -43,7 +43,7 @@ func (s *Server) sideDoors() *http.ServeMux {
 
 // Reset clears the quota counters and the outbox.
 func (s *Server) Reset() {
-	for _, b := range s.buckets {
+	for _, b := range s.categoryBuckets {
 		b.Reset()
 	}
 	s.perUserRead.Reset()

@@ -6,13 +6,19 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cogload/cogload/mock/internal/latency"
 )
 
-// user is one user of a pool. Its fields are guarded by mu; username and
-// sub never change.
+// user is one user of a pool. Its fields are guarded by mu; username,
+// sub and quotaKey never change.
 type user struct {
 	username string
 	sub      string
+	// quotaKey ("poolID/username") keys the per-user quotas. userStore.put
+	// sets it, so every user a request can reach has it and no request
+	// pays for the concatenation.
+	quotaKey string
 
 	mu       sync.Mutex
 	password string
@@ -81,6 +87,7 @@ const userShards = 32
 // userStore is a sharded map of users so concurrent requests for different
 // users rarely contend.
 type userStore struct {
+	poolID string
 	seed   maphash.Seed
 	shards [userShards]struct {
 		sync.RWMutex
@@ -95,8 +102,8 @@ type userStore struct {
 	aliases map[string]string
 }
 
-func newUserStore() *userStore {
-	s := &userStore{seed: maphash.MakeSeed(), aliases: map[string]string{}}
+func newUserStore(poolID string) *userStore {
+	s := &userStore{poolID: poolID, seed: maphash.MakeSeed(), aliases: map[string]string{}}
 	for i := range s.shards {
 		s.shards[i].m = map[string]*user{}
 	}
@@ -154,6 +161,9 @@ func (s *userStore) dropAlias(alias, username string) {
 
 // put adds u; ok is false when the username is taken by a live user.
 func (s *userStore) put(u *user) bool {
+	// Before u is shared: callers may still rename it until here (an
+	// alias pool's AdminCreateUser names the user by its sub).
+	u.quotaKey = s.poolID + "/" + u.username
 	sh := &s.shards[s.shard(u.username)]
 	sh.Lock()
 	if old := sh.m[u.username]; old != nil && !old.state().deleted {
@@ -212,6 +222,10 @@ type pool struct {
 	// emailDeveloper and the rest of the delivery settings come from the
 	// pool's configuration.
 	cfg *Config
+	// triggerLat is cfg.CustomMessageTrigger.Latency as a distribution,
+	// built once: a quantile table costs an allocation to build, and the
+	// trigger waits it out on every GUAVC request.
+	triggerLat latency.Dist
 
 	mu      sync.RWMutex
 	clients map[string]*client
