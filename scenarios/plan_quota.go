@@ -60,12 +60,16 @@ func (p *Plan) ExpectedThrottling() (time.Duration, float64) {
 	tokens := capacity
 	first := time.Duration(-1)
 	var refused float64
+	schedule := p.cursor()
+	var due float64 // requests scheduled before t
 	for t := time.Duration(0); t < total; t += step {
 		dt := min(step, total-t)
-		if p.RateAt(t) > quota && first < 0 {
+		if first < 0 && p.RateAt(t) > quota {
 			first = t
 		}
-		arrivals := (p.RequestsUpTo(t+dt) - p.RequestsUpTo(t)) * counted
+		next := schedule.upTo(t + dt)
+		arrivals := (next - due) * counted
+		due = next
 		tokens = math.Min(capacity, tokens+quota*dt.Seconds())
 		admitted := math.Min(arrivals, tokens)
 		tokens -= admitted

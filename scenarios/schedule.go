@@ -118,3 +118,37 @@ func (p *Plan) RequestsUpTo(d time.Duration) float64 {
 	}
 	return n
 }
+
+// scheduleCursor answers RequestsUpTo for times that never decrease in
+// constant time per call: a walk over a long run (a 10,000-step stage)
+// would otherwise rebuild and scan every segment for each point.
+type scheduleCursor struct {
+	segs   []Segment // every stage's segments, Start from the run's start
+	i      int       // the first segment not wholly before the last t
+	before float64   // the requests of segs[:i]
+}
+
+func (p *Plan) cursor() *scheduleCursor {
+	c := &scheduleCursor{}
+	var start time.Duration
+	for _, st := range p.Stages {
+		for _, g := range st.Segments() {
+			g.Start += start
+			c.segs = append(c.segs, g)
+		}
+		start += st.Duration
+	}
+	return c
+}
+
+// upTo is Plan.RequestsUpTo(t); t must not decrease from call to call.
+func (c *scheduleCursor) upTo(t time.Duration) float64 {
+	for c.i < len(c.segs) && t >= c.segs[c.i].Start+c.segs[c.i].Duration {
+		c.before += c.segs[c.i].RequestsUpTo(c.segs[c.i].Duration)
+		c.i++
+	}
+	if c.i == len(c.segs) || t <= c.segs[c.i].Start {
+		return c.before
+	}
+	return c.before + c.segs[c.i].RequestsUpTo(t-c.segs[c.i].Start)
+}

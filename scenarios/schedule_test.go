@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -50,5 +51,30 @@ func TestStepsPeakIsReached(t *testing.T) {
 	}
 	if got := s.Requests(); got != (10+13+16+19)*10 {
 		t.Errorf("requests = %v, want %v", got, (10+13+16+19)*10)
+	}
+}
+
+// The cursor answers what Plan.RequestsUpTo answers, for every kind of
+// stage and across stage boundaries.
+func TestScheduleCursorMatchesRequestsUpTo(t *testing.T) {
+	p := &Plan{Stages: []Stage{
+		{Kind: StageRamp, From: 2, To: 20, Duration: 10 * time.Second},
+		{Kind: StageSteps, From: 10, To: 40, Step: 3, Every: 2 * time.Second, Duration: 25 * time.Second},
+		{Kind: StageConstant, From: 7, Duration: 3 * time.Second},
+	}}
+	c := p.cursor()
+	for d := time.Duration(0); d <= 40*time.Second; d += 137 * time.Millisecond {
+		if got, want := c.upTo(d), p.RequestsUpTo(d); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("upTo(%v) = %v, want %v", d, got, want)
+		}
+	}
+}
+
+// BenchmarkQuotaUseLongSteps: the quota prediction of a plan with a
+// thousand steps (validate and the plan's JSON both make it).
+func BenchmarkQuotaUseLongSteps(b *testing.B) {
+	p := &Plan{Quota: Quota{CategoryRPS: 50}, Stages: []Stage{{Kind: StageSteps, From: 10, To: 10010, Step: 10, Every: 3 * time.Second, Duration: 3003 * time.Second}}}
+	for range b.N {
+		p.ExpectedThrottling()
 	}
 }
