@@ -320,7 +320,7 @@ func (c *compiler) pool(name, at string) (string, bool) {
 		p, hint = name, "paths on the command line are relative to the working directory"
 	}
 	if _, err := os.Stat(p); err != nil {
-		c.report(at, fmt.Sprintf("pool configuration file %s: %v", p, errText(err)), hint)
+		c.report(at, fmt.Sprintf("pool configuration file %s: %v", p, input.ErrText(err)), hint)
 		return "", false
 	}
 	return p, true
@@ -331,16 +331,6 @@ func (c *compiler) relPath(p string) string {
 		return p
 	}
 	return filepath.Join(c.s.dir, p)
-}
-
-func errText(err error) string {
-	if os.IsNotExist(err) {
-		return "no such file"
-	}
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func positive(f float64) bool { return f > 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }

@@ -206,7 +206,7 @@ func redactIfLong(s string) string {
 
 func (c *compiler) exists(path, file, what string) {
 	if _, err := os.Stat(file); err != nil {
-		c.failf(path, "paths are relative to the scenario file", "%s %s: %s", what, file, errText(err))
+		c.failf(path, "paths are relative to the scenario file", "%s %s: %s", what, file, input.ErrText(err))
 	}
 }
 

@@ -80,14 +80,8 @@ func (c *compiler) settle() {
 			st.To = reached
 		}
 	}
-	var hits uint64
-	var scheduled float64
-	for _, st := range p.Stages {
-		hits += st.Hits()
-		scheduled += st.Requests()
-	}
-	if hits == 0 {
-		msg := fmt.Sprintf("the plan sends no request: its stages schedule %.3g of one in all", scheduled)
+	if p.TotalRequests() == 0 {
+		msg := fmt.Sprintf("the plan sends no request: its stages schedule %.3g of one in all", p.RequestsUpTo(p.TotalDuration()))
 		hint := "raise a rate or lengthen a stage"
 		if c.opts.Rate != nil || c.opts.Duration != nil {
 			hint += ", or give a larger --rate or --duration"
@@ -254,22 +248,19 @@ func joinAnd(s []string) string {
 // flagOverrides checks --rate and --duration: given, they must be a rate
 // the plan can send and a duration it can last.
 func (c *compiler) flagOverrides() {
-	flagErr := func(flag, msg, hint string) {
-		c.errs = append(c.errs, &Error{Field: flag, Msg: msg, Hint: hint})
-	}
 	if r := c.opts.Rate; r != nil {
 		switch v := *r; {
 		case math.IsNaN(v) || math.IsInf(v, 0):
-			flagErr("--rate", fmt.Sprintf("%v is not a rate", v), "give requests per second, e.g. --rate 50")
+			c.flagError("--rate", fmt.Sprintf("%v is not a rate", v), "give requests per second, e.g. --rate 50")
 		case v <= 0:
-			flagErr("--rate", fmt.Sprintf("%g would send nothing", v), "give requests per second > 0, or leave --rate out to keep the scenario's rates")
+			c.flagError("--rate", fmt.Sprintf("%g would send nothing", v), "give requests per second > 0, or leave --rate out to keep the scenario's rates")
 		case v > maxRate:
-			flagErr("--rate", fmt.Sprintf("%s req/s is above the most a plan may ask for, %s req/s", plainNum(v), plainNum(maxRate)),
+			c.flagError("--rate", fmt.Sprintf("%s req/s is above the most a plan may ask for, %s req/s", plainNum(v), plainNum(maxRate)),
 				"give at most "+plainNum(maxRate)+" req/s; past what one machine sends, split the run with --shard i/N")
 		}
 	}
 	if d := c.opts.Duration; d != nil && *d <= 0 {
-		flagErr("--duration", fmt.Sprintf("%s would send nothing", *d), "give the run's total duration, e.g. --duration 30s, or leave --duration out to keep the scenario's stages")
+		c.flagError("--duration", fmt.Sprintf("%s would send nothing", *d), "give the run's total duration, e.g. --duration 30s, or leave --duration out to keep the scenario's stages")
 	}
 }
 

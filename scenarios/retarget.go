@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/cogload/cogload/cognito"
+	"github.com/cogload/cogload/internal/input"
 )
 
 // EndpointOverride points a plan at a real or external endpoint from the
@@ -56,7 +57,7 @@ func (c *compiler) checkFlags(o *EndpointOverride) {
 	}
 	if o.Users != "" {
 		if _, err := os.Stat(o.Users); err != nil {
-			c.flagError("--users", fmt.Sprintf("users file %s: %s", o.Users, errText(err)), "create users with cogload users create --out FILE, or write username,password lines")
+			c.flagError("--users", fmt.Sprintf("users file %s: %s", o.Users, input.ErrText(err)), "create users with cogload users create --out FILE, or write username,password lines")
 		}
 	}
 }

@@ -99,10 +99,7 @@ func (s Shard) Apply(plan *Plan) (*Plan, error) {
 		return &p, nil
 	}
 	n := uint64(s.Count)
-	var total uint64
-	for _, st := range p.Stages {
-		total += st.Hits()
-	}
+	total := uint64(p.TotalRequests())
 	if total < n {
 		return nil, fmt.Errorf("shard %s: the plan sends %d requests in all, fewer than its %d shards, so some shards would send none: run at most %d shards, or raise the rate or duration", s, total, s.Count, max(total, 1))
 	}

@@ -28,12 +28,12 @@ func ReadFile(ctx context.Context, kind Kind, path string) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, interrupted(path, ctx)
 		}
-		return nil, &Error{File: path, Msg: "cannot read the " + kind.Name + ": " + errText(err), Err: err}
+		return nil, &Error{File: path, Msg: "cannot read the " + kind.Name + ": " + ErrText(err), Err: err}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot read the " + kind.Name + ": " + errText(err), Err: err}
+		return nil, &Error{File: path, Msg: "cannot read the " + kind.Name + ": " + ErrText(err), Err: err}
 	}
 	var sizeHint int64
 	switch mode := st.Mode(); {
@@ -91,7 +91,7 @@ func readBounded(ctx context.Context, kind Kind, name string, r io.Reader, sizeH
 			if ctx.Err() != nil {
 				return nil, interrupted(name, ctx)
 			}
-			return nil, &Error{File: name, Msg: "cannot read the " + kind.Name + ": " + errText(err), Err: err}
+			return nil, &Error{File: name, Msg: "cannot read the " + kind.Name + ": " + ErrText(err), Err: err}
 		}
 	}
 }
@@ -131,7 +131,9 @@ func interrupted(name string, ctx context.Context) *Error {
 }
 
 // errText is an os error without the path the caller already names.
-func errText(err error) string {
+// ErrText is an error reading a file as it is shown after the file's
+// name: the cause alone ("no such file", "permission denied").
+func ErrText(err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
 		return "no such file"
 	}

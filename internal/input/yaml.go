@@ -1,7 +1,6 @@
 package input
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -23,16 +22,6 @@ type Doc struct {
 	kind Kind
 	name string
 	body ast.Node // nil when the document is empty
-}
-
-// LoadYAML reads the file at path (see ReadFile), parses it and decodes it
-// strictly into v (see Doc.Decode). An empty file leaves v as it was.
-func LoadYAML(ctx context.Context, kind Kind, path string, v any) (*Doc, error) {
-	data, err := ReadFile(ctx, kind, path)
-	if err != nil {
-		return nil, err
-	}
-	return DecodeYAML(kind, path, data, v)
 }
 
 // DecodeYAML parses data and decodes it strictly into v; name labels
