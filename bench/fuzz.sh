@@ -59,8 +59,6 @@ cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 bench_setup fuzz
-prio=()
-[[ -z $nice_n ]] || prio=(nice -n "$nice_n")
 
 # The targets are the Fuzz functions in each package's test files as `go list` selects
 # them (build constraints applied): what `go test -list '^Fuzz' ./...` lists, without

@@ -73,7 +73,6 @@ if ((quick)); then : "${duration:=3}" "${start:=4000}" "${step:=4000}" "${max:=2
 for v in duration start step max misses rounds; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v: want a positive integer, got ${!v}"
 done
-[[ -z $nice_n || $nice_n =~ ^-?[0-9]+$ ]] || die "--nice: want an integer, got $nice_n"
 [[ $cooldown =~ ^[0-9]+$ ]] || die "--cooldown: want whole seconds, got $cooldown"
 [[ -z $conns || $conns =~ ^[1-9][0-9]*$ ]] || die "--connections: want a positive integer, got $conns"
 [[ -z $workers || $workers =~ ^[1-9][0-9]*$ ]] || die "--max-workers: want a positive integer, got $workers"

@@ -3,8 +3,13 @@
 # (from --nice, may be empty) before calling bench_setup.
 
 # bench_setup NAME makes the private temp dir $work, the list $pids of
-# background processes to stop on exit, the exit traps, and applies --nice.
+# background processes to stop on exit, the exit traps, and applies --nice:
+# it checks nice_n (through the script's die) and sets $prio, the command
+# prefix that runs a measured process at that niceness.
 bench_setup() {
+	[[ -z ${nice_n:-} || $nice_n =~ ^-?[0-9]+$ ]] || die "--nice: want an integer, got $nice_n"
+	prio=()
+	[[ -z ${nice_n:-} ]] || prio=(nice -n "$nice_n")
 	work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
 	chmod 700 "$work"
 	pids=()

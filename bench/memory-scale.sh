@@ -62,11 +62,8 @@ if ((quick)); then : "${rate:=5000}" "${requests:=100000}"; fi
 [[ -z $keep || ! -e $keep ]] || die "--keep: $keep already exists"
 duration=$(((requests + rate - 1) / rate))
 
-[[ -z $nice_n || $nice_n =~ ^-?[0-9]+$ ]] || die "--nice: want an integer, got $nice_n"
 [[ -z $conns || $conns =~ ^[1-9][0-9]*$ ]] || die "--connections: want a positive integer, got $conns"
 [[ -z $workers || $workers =~ ^[1-9][0-9]*$ ]] || die "--max-workers: want a positive integer, got $workers"
-prio=()
-[[ -n $nice_n ]] && prio=(nice -n "$nice_n")
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [[ ! -x /usr/bin/time ]]; then

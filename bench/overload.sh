@@ -62,9 +62,6 @@ for v in rate duration max_rss; do
 done
 [[ $target == trivial || $target == mock ]] || die "--target: want trivial or mock, got $target"
 [[ -z $nofile || $nofile =~ ^[1-9][0-9]*$ ]] || die "--nofile: want a positive integer, got $nofile"
-[[ -z $nice_n || $nice_n =~ ^-?[0-9]+$ ]] || die "--nice: want an integer, got $nice_n"
-prio=()
-[[ -n $nice_n ]] && prio=(nice -n "$nice_n")
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found; install it: sudo apt-get install -y time"
 for tool in go jq timeout; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y $tool)"

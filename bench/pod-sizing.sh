@@ -51,8 +51,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 bench_setup pod-sizing
-prio=()
-[[ -n $nice_n ]] && prio=(nice -n "$nice_n")
 
 if [[ -z $cogload_bin ]]; then
 	echo "== building cogload" >&2

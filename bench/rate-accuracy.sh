@@ -59,10 +59,7 @@ if ((quick)); then : "${duration:=10}"; check_secs=3; fi
 [[ $duration =~ ^[1-9][0-9]*$ ]] || die "--duration: want a positive integer (seconds), got $duration"
 [[ $overload =~ ^[0-9]+$ ]] || die "--overload-rate: want an integer, got $overload"
 
-[[ -z $nice_n || $nice_n =~ ^-?[0-9]+$ ]] || die "--nice: want an integer, got $nice_n"
 [[ -z $conns || $conns =~ ^[1-9][0-9]*$ ]] || die "--connections: want a positive integer, got $conns"
-prio=()
-[[ -n $nice_n ]] && prio=(nice -n "$nice_n")
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 for tool in go jq timeout; do

@@ -54,9 +54,6 @@ for v in rate duration every; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v: want a positive integer, got ${!v}"
 done
 ((duration >= 300)) || die "--duration: at least 300 s (60 s warm-up, two 2-minute windows)"
-[[ -z $nice_n || $nice_n =~ ^-?[0-9]+$ ]] || die "--nice: want an integer, got $nice_n"
-prio=()
-[[ -n $nice_n ]] && prio=(nice -n "$nice_n")
 for tool in go jq curl timeout; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y $tool)"
 done
