@@ -192,7 +192,7 @@ func fidelityTable(which string, r *fidelity.Report) htmlTable {
 	case "latency":
 		t.Header, align, t.Rows = fidelityLatencyHeader, fidelityLatencyAlign, fidelityLatencyRows(r)
 	case "throttle":
-		t.Header, align, t.Rows = []string{"", r.Real.Label, r.Mock.Label, "verdict"}, []tw.Align{left, right, right, left}, fidelityThrottleRows(r)
+		t.Header, align, t.Rows = fidelityThrottleHeader(r), fidelityThrottleAlign, fidelityThrottleRows(r)
 	case "variants":
 		t.Header, align, t.Rows = fidelityVariantHeader(r), fidelityVariantAlign, fidelityVariantRows(r)
 	}
