@@ -34,6 +34,12 @@ const (
 // in (.NAME.partial) before it is renamed into place.
 const partialSuffix = ".partial"
 
+// partialPath is the hidden work folder, in parent, of the archive to be
+// named name.
+func partialPath(parent, name string) string {
+	return filepath.Join(parent, "."+name+partialSuffix)
+}
+
 // RunSchema is the version tag of run.json.
 const RunSchema = "cogload.run/v1"
 
@@ -119,7 +125,7 @@ func NewArchive(root string, meta ArchiveMeta) (*ArchiveWriter, error) {
 	w := &ArchiveWriter{
 		meta: meta,
 		dir:  filepath.Join(root, name),
-		tmp:  filepath.Join(root, "."+name+partialSuffix),
+		tmp:  partialPath(root, name),
 		agg:  aggregate.NewAggregator(meta.Plan, meta.Start),
 	}
 	if _, err := os.Stat(w.dir); err == nil {

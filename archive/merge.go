@@ -123,7 +123,7 @@ func WriteMerged(dir string, archives []*Archive, s *aggregate.Summary) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("write merged archive: %w", err)
 	}
-	tmp := filepath.Join(parent, "."+name+partialSuffix)
+	tmp := partialPath(parent, name)
 	work, err := newWorkdir(tmp)
 	if err != nil {
 		return fmt.Errorf("write merged archive: %w", err)

@@ -200,8 +200,9 @@ func Measure(real, mock Run, opts Options) (*Report, error) {
 		DistanceTolerance: opts.DistanceTolerance, summaries: [2]*aggregate.Summary{real.Summary, mock.Summary}}
 	r.Real, r.Mock = info(opts.Labels[0], real.Summary), info(opts.Labels[1], mock.Summary)
 	j := judge{opts}
-	r.Outcomes = j.outcomes(real.Summary, mock.Summary)
-	r.Variants = j.variants(real.Summary, mock.Summary)
+	tr, tm := tallyOf(real.Summary), tallyOf(mock.Summary)
+	r.Outcomes = j.outcomes(tr, tm)
+	r.Variants = j.variants(tr, tm)
 	r.Latency, err = j.latency(real.Summary, mock.Summary)
 	if err != nil {
 		return nil, err

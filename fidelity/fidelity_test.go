@@ -36,7 +36,10 @@ func run(t *testing.T, id string, counts map[string]uint64, median map[string]fl
 		}
 		enc, _ := aggregate.EncodeHistogram(h)
 		g := aggregate.Group{Name: o, Requests: n, Histogram: enc}
+		// As the aggregator states them (aggregate's latencyOf).
+		g.Latency.Count = uint64(h.TotalCount())
 		g.Latency.P50Ms = float64(h.ValueAtQuantile(50)) / 1e3
+		g.Latency.P99Ms = float64(h.ValueAtQuantile(99)) / 1e3
 		s.Breakdown.Outcomes = append(s.Breakdown.Outcomes, g)
 		s.Totals.Requests += n
 		s.Variants[0].Requests += n

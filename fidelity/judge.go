@@ -25,12 +25,20 @@ type tally struct {
 	order    []aggregate.VariantKey
 }
 
+// keyOf is a variant's key with its index cleared: the index numbers a
+// run's variants, so two runs' variants are matched by pool, attribute
+// and metadata.
+func keyOf(v aggregate.VariantResult) aggregate.VariantKey {
+	k := v.VariantKey
+	k.Index = 0
+	return k
+}
+
 func tallyOf(s *aggregate.Summary) tally {
 	t := tally{overall: map[string]uint64{}, variants: map[aggregate.VariantKey]map[string]uint64{}}
 	keys := map[int]aggregate.VariantKey{}
 	for _, v := range s.Variants {
-		k := v.VariantKey
-		k.Index = 0
+		k := keyOf(v)
 		keys[v.Index] = k
 		if t.variants[k] == nil {
 			t.variants[k] = map[string]uint64{}
@@ -61,8 +69,7 @@ func names(a, b map[string]uint64) []string {
 	return out
 }
 
-func (j judge) outcomes(real, mock *aggregate.Summary) []ShareLine {
-	tr, tm := tallyOf(real), tallyOf(mock)
+func (j judge) outcomes(tr, tm tally) []ShareLine {
 	var out []ShareLine
 	for _, o := range names(tr.overall, tm.overall) {
 		l := ShareLine{Outcome: o,
@@ -111,8 +118,7 @@ func (j judge) distribution(nReal, nMock uint64, distance float64, applicable bo
 	return Same
 }
 
-func (j judge) variants(real, mock *aggregate.Summary) []VariantLine {
-	tr, tm := tallyOf(real), tallyOf(mock)
+func (j judge) variants(tr, tm tally) []VariantLine {
 	order := slices.Clone(tr.order)
 	for _, k := range tm.order {
 		if !slices.Contains(order, k) {
@@ -155,21 +161,17 @@ func share(k, n uint64) float64 {
 }
 
 func (j judge) latency(real, mock *aggregate.Summary) ([]LatencyLine, error) {
-	groups := func(s *aggregate.Summary) map[string]aggregate.Group {
-		m := map[string]aggregate.Group{}
-		for _, g := range s.Breakdown.Outcomes {
-			m[g.Name] = g
-		}
-		return m
+	gm := map[string]aggregate.Group{}
+	for _, g := range mock.Breakdown.Outcomes {
+		gm[g.Name] = g
 	}
-	gr, gm := groups(real), groups(mock)
 	var out []LatencyLine
 	for _, g := range real.Breakdown.Outcomes {
 		m, ok := gm[g.Name]
 		if !ok {
 			continue
 		}
-		hr, err := aggregate.DecodeHistogram(gr[g.Name].Histogram)
+		hr, err := aggregate.DecodeHistogram(g.Histogram)
 		if err != nil {
 			return nil, fmt.Errorf("fidelity: %s: outcome %s: %w", j.opts.Labels[0], g.Name, err)
 		}
@@ -177,7 +179,7 @@ func (j judge) latency(real, mock *aggregate.Summary) ([]LatencyLine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("fidelity: %s: outcome %s: %w", j.opts.Labels[1], g.Name, err)
 		}
-		out = append(out, j.latencyLine(g.Name, hr, hm))
+		out = append(out, j.latencyLine(g, m, hr, hm))
 	}
 	adjusted := holm(len(out), func(i int) stats.Test { return out[i].KS })
 	for i := range out {
@@ -187,10 +189,12 @@ func (j judge) latency(real, mock *aggregate.Summary) ([]LatencyLine, error) {
 	return out, nil
 }
 
-func (j judge) latencyLine(name string, hr, hm *hdr.Histogram) LatencyLine {
-	ms := func(h *hdr.Histogram, q float64) float64 { return float64(h.ValueAtQuantile(q)) / 1e3 }
-	l := LatencyLine{Outcome: name, RealN: uint64(hr.TotalCount()), MockN: uint64(hm.TotalCount()),
-		RealP50: ms(hr, 50), MockP50: ms(hm, 50), RealP99: ms(hr, 99), MockP99: ms(hm, 99)}
+// latencyLine compares an outcome's latency on both sides: counts and
+// percentiles as the summaries state them (read from the very histograms
+// decoded here as hr and hm), the distributions from the histograms.
+func (j judge) latencyLine(gr, gm aggregate.Group, hr, hm *hdr.Histogram) LatencyLine {
+	l := LatencyLine{Outcome: gr.Name, RealN: gr.Latency.Count, MockN: gm.Latency.Count,
+		RealP50: gr.Latency.P50Ms, MockP50: gm.Latency.P50Ms, RealP99: gr.Latency.P99Ms, MockP99: gm.Latency.P99Ms}
 	l.P50Ratio = ratio(l.MockP50, l.RealP50)
 	l.P99Ratio = ratio(l.MockP99, l.RealP99)
 	l.P99Judged = float64(min(l.RealN, l.MockN)) >= compare.MinSamples("latency.p99")
@@ -300,13 +304,10 @@ func (j judge) rules(r *Report, real, mock *aggregate.Summary) []compare.RuleRes
 			get(mock.Totals.OK, mock.Totals.Throttled, mock.Totals.Errors, mock.Totals.Violations))
 		vm := map[aggregate.VariantKey]aggregate.VariantResult{}
 		for _, v := range mock.Variants {
-			k := v.VariantKey
-			k.Index = 0
-			vm[k] = v
+			vm[keyOf(v)] = v
 		}
 		for _, v := range real.Variants {
-			k := v.VariantKey
-			k.Index = 0
+			k := keyOf(v)
 			m, ok := vm[k]
 			if !ok {
 				continue

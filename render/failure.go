@@ -17,11 +17,12 @@ func (d *doc) failure(s *aggregate.Summary) {
 	if f == "" {
 		return
 	}
+	status := s.Status()
 	if d.md {
-		d.printf("\n> **Run failed (exit status %d):** %s\n", s.Status(), f)
+		d.callout(fmt.Sprintf("Run failed (exit status %d)", status), f)
 		return
 	}
-	d.printf("\nRUN FAILED (exit status %d): %s\n", s.Status(), f)
+	d.printf("\nRUN FAILED (exit status %d): %s\n", status, f)
 }
 
 // runFailure is why the run did not measure its target, or "" when it

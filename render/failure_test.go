@@ -8,6 +8,7 @@ import (
 
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/reportfixture"
+	"github.com/cogload/cogload/internal/textfmt"
 )
 
 // TestFailedRunInEveryFormat: a run that never reached its target says
@@ -18,7 +19,7 @@ func TestFailedRunInEveryFormat(t *testing.T) {
 	const reason = "the target never answered: all 300 requests failed (conn_refused 300)"
 	for _, tc := range []struct{ format, want string }{
 		{"text", "RUN FAILED (exit status 1): " + reason},
-		{"markdown", "> **Run failed (exit status 1):** " + reason},
+		{"markdown", "> **Run failed (exit status 1):** " + textfmt.MarkdownEscape(reason)}, // conn\_refused
 		{"json", `"failure": "` + reason},
 		{"junit", `<failure message="the run did not measure its target" type="reliability">` + reason},
 		{"html", reason},

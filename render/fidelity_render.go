@@ -51,7 +51,7 @@ func renderFidelity(w io.Writer, r *fidelity.Report, md bool) error {
 	d.table(fidelityLatencyHeader, fidelityLatencyAlign, fidelityLatencyRows(r))
 	if r.Throttle != nil {
 		d.heading("Throttle onset")
-		d.table([]string{"", r.Real.Label, r.Mock.Label, "verdict"}, []tw.Align{left, right, right, left}, fidelityThrottleRows(r))
+		d.table(fidelityThrottleHeader(r), fidelityThrottleAlign, fidelityThrottleRows(r))
 	}
 	d.heading("Variants (token pool · attribute · metadata)")
 	rows := fidelityVariantRows(r)
@@ -84,7 +84,12 @@ var (
 	fidelityLatencyHeader = []string{"outcome", "n real", "n mock", "p50 real", "p50 mock", "p50 ratio", "p99 real", "p99 mock", "p99 ratio", "KS D", "KS p (Holm)", "verdict"}
 	fidelityLatencyAlign  = []tw.Align{left, right, right, right, right, right, right, right, right, right, right, left}
 	fidelityVariantAlign  = []tw.Align{left, right, right, left, right, right, left}
+	fidelityThrottleAlign = []tw.Align{left, right, right, left}
 )
+
+func fidelityThrottleHeader(r *fidelity.Report) []string {
+	return []string{"", r.Real.Label, r.Mock.Label, "verdict"}
+}
 
 func fidelityVariantHeader(r *fidelity.Report) []string {
 	return []string{"variant", "n real", "n mock", "outcomes (" + r.Real.Label + " → " + r.Mock.Label + ")", "TV", "G-test p (Holm)", "verdict"}

@@ -59,7 +59,8 @@ func TestFidelityHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, want := range []string{`data-kind="fidelity"`, "Latency by outcome", "Variants (token pool · attribute · metadata)", `class="verdict bad"`, "p50&gt;&#43;10%"} {
+	for _, want := range []string{`data-kind="fidelity"`, "Latency by outcome", "Variants (token pool · attribute · metadata)", `class="verdict bad"`, "p50&gt;&#43;10%",
+		`<td class=" good">same (one step: `} { // the throttle verdict is coloured like every other
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}

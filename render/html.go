@@ -43,7 +43,10 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 		return htmlMetricTable{C: c, Rows: rows, Group: group, Dim: dim}
 	},
 	"ftable": fidelityTable,
-	"runs":   func(r *fidelity.Report) []fidelity.RunInfo { return []fidelity.RunInfo{r.Real, r.Mock} },
+	"rules": func(rules []compare.RuleResult, where string) htmlRuleTable {
+		return htmlRuleTable{Rules: rules, Where: where}
+	},
+	"runs": func(r *fidelity.Report) []fidelity.RunInfo { return []fidelity.RunInfo{r.Real, r.Mock} },
 }).ParseFS(htmlAssets, "assets/report.html.tmpl"))
 
 func init() {
@@ -80,6 +83,13 @@ type htmlMetricTable struct {
 	Rows  []compare.Row
 	Group string
 	Dim   bool
+}
+
+// htmlRuleTable is the regression rules' results; Where names the column
+// saying where each was checked (a run, or a line of a fidelity report).
+type htmlRuleTable struct {
+	Rules []compare.RuleResult
+	Where string
 }
 
 // htmlGroupTable is one breakdown of a single run.
@@ -176,28 +186,45 @@ func FidelityHTML(w io.Writer, r *fidelity.Report) error {
 }
 
 // htmlTable is one fidelity table: its header, which columns are
-// numbers, and its rows (the same as the text rendering's).
+// numbers, its rows (the same as the text rendering's), and the CSS
+// class of each row's verdict cell, its last.
 type htmlTable struct {
 	Header []string
 	Num    []bool
 	Rows   [][]string
+	Class  []string
 }
 
 func fidelityTable(which string, r *fidelity.Report) htmlTable {
 	var t htmlTable
 	var align []tw.Align
+	var verdicts []string // one a row, in the rows' order
 	switch which {
 	case "outcomes":
 		t.Header, align, t.Rows = fidelityOutcomeHeader, fidelityOutcomeAlign, fidelityOutcomeRows(r)
+		for _, l := range r.Outcomes {
+			verdicts = append(verdicts, l.Verdict)
+		}
 	case "latency":
 		t.Header, align, t.Rows = fidelityLatencyHeader, fidelityLatencyAlign, fidelityLatencyRows(r)
+		for _, l := range r.Latency {
+			verdicts = append(verdicts, l.Verdict)
+		}
 	case "throttle":
-		t.Header, align, t.Rows = []string{"", r.Real.Label, r.Mock.Label, "verdict"}, []tw.Align{left, right, right, left}, fidelityThrottleRows(r)
+		t.Header, align, t.Rows = fidelityThrottleHeader(r), fidelityThrottleAlign, fidelityThrottleRows(r)
+		verdicts = []string{r.Throttle.Verdict} // its first row; the others have none
 	case "variants":
 		t.Header, align, t.Rows = fidelityVariantHeader(r), fidelityVariantAlign, fidelityVariantRows(r)
+		for _, l := range r.Variants {
+			verdicts = append(verdicts, l.Verdict)
+		}
 	}
 	for _, a := range align {
 		t.Num = append(t.Num, a == right)
+	}
+	t.Class = make([]string, len(t.Rows))
+	for i, v := range verdicts {
+		t.Class[i] = verdictClass(v)
 	}
 	return t
 }
@@ -278,11 +305,11 @@ func runVerdict(s *aggregate.Summary) (verdict, note string) {
 // verdictClass maps a verdict to the CSS class that colours it.
 func verdictClass(v string) string {
 	switch v {
-	case compare.VerdictRegression, "FAIL", "VIOLATIONS", "INTERRUPTED", "REGRESSION", "DIFFERS":
+	case compare.VerdictRegression, fidelity.Differs, "FAIL", "VIOLATIONS", "INTERRUPTED", "REGRESSION", "DIFFERS":
 		return "bad"
-	case compare.VerdictImprovement, "PASS", "NO REGRESSION", "SAME":
+	case compare.VerdictImprovement, fidelity.Same, "PASS", "NO REGRESSION", "SAME":
 		return "good"
-	case compare.VerdictNoise, compare.VerdictFewSamples:
+	case compare.VerdictNoise, compare.VerdictFewSamples: // fidelity.FewSamples is the same text
 		return "noise"
 	}
 	return ""

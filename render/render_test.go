@@ -131,6 +131,17 @@ func TestRenderJUnitStructure(t *testing.T) {
 	}
 }
 
+// A variant that got no requests is a skipped case, counted in its suite
+// and in the root.
+func TestRenderJUnitCountsSkippedVariants(t *testing.T) {
+	s := reportfixture.Summary(t)
+	s.Variants[0].Requests, s.Variants[0].Violations = 0, 0
+	suites, text := renderJUnit(t, s)
+	if ex := suites.Suites[2]; ex.Skipped != 1 || suites.Skipped != 1 {
+		t.Errorf("skipped = %d in expectations, %d in the root; want 1, 1:\n%s", ex.Skipped, suites.Skipped, text)
+	}
+}
+
 // A run that did not finish, or exited non-zero for a reason no threshold
 // or expectation shows, fails the JUnit report: CI must not show green.
 func TestRenderJUnitNeverHidesAFailedRun(t *testing.T) {

@@ -10,7 +10,8 @@ import (
 	"strings"
 )
 
-// Suites is the document root.
+// Suites is the document root. Its counts and every suite's are filled
+// from the cases by Write.
 type Suites struct {
 	XMLName  xml.Name `xml:"testsuites"`
 	Name     string   `xml:"name,attr"`
@@ -54,12 +55,32 @@ type Skipped struct {
 	Message string `xml:"message,attr"`
 }
 
+// Failed reports whether any of the suite's cases failed.
+func (s Suite) Failed() bool {
+	for _, c := range s.Cases {
+		if c.Failure != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Write encodes doc with an XML header, indented, after removing characters
-// XML 1.0 cannot carry (response text may hold control bytes).
+// XML 1.0 cannot carry (response text may hold control bytes). It sets
+// the tests, failures and skipped counts of every suite and of the root
+// from the cases; counts already set are overwritten.
 func Write(w io.Writer, doc Suites) error {
+	doc.Tests, doc.Failures, doc.Skipped = 0, 0, 0
 	for i := range doc.Suites {
-		for j := range doc.Suites[i].Cases {
-			c := &doc.Suites[i].Cases[j]
+		s := &doc.Suites[i]
+		s.Tests, s.Failures, s.Skipped = len(s.Cases), 0, 0
+		for j := range s.Cases {
+			c := &s.Cases[j]
+			if c.Failure != nil {
+				s.Failures++
+			} else if c.Skipped != nil {
+				s.Skipped++
+			}
 			c.Name, c.SystemOut = clean(c.Name), clean(c.SystemOut)
 			if c.Failure != nil {
 				c.Failure.Message, c.Failure.Text = clean(c.Failure.Message), clean(c.Failure.Text)
@@ -68,6 +89,9 @@ func Write(w io.Writer, doc Suites) error {
 				c.Skipped.Message = clean(c.Skipped.Message)
 			}
 		}
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("write junit: %w", err)
