@@ -41,15 +41,11 @@ func sixthCall(ctx context.Context, h *harness) (*Observation, error) {
 const rateBurst = 400
 
 // Pacing of the category case: each user stays under the per-user rate
-// (10 requests/s), together they pass the category's.
+// (cognito.PerUserRPS, 10 requests/s), together they pass the category's.
 const (
 	perUserPace      = 8.0
-	categoryRPS      = 50.0 // UserResourceRead's default
 	categoryCaseTime = 15 * time.Second
 )
-
-// dailyEmails is Cognito's default-email quota per account and day.
-const dailyEmails = 50
 
 func limitCases() []Case {
 	throttledOrLimited := []string{cognito.ErrInvalidParameter, cognito.ErrLimitExceeded}
@@ -110,9 +106,9 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 			users = append(users, u)
 		}
 	}
-	if need := dailyEmails/serviceCodesPerUserHour + 1; len(users) < need && !h.target.Has(CapMock) {
+	if need := cognito.DefaultEmailsPerDay/cognito.CodesPerUserHour + 1; len(users) < need && !h.target.Has(CapMock) {
 		return nil, skipf("the %s pool lists %d users with an email; 51 emails at %d codes per user an hour need %d",
-			RoleDailyLimit, len(users), serviceCodesPerUserHour, need)
+			RoleDailyLimit, len(users), cognito.CodesPerUserHour, need)
 	}
 	sent := 0
 	for _, u := range users {
@@ -125,7 +121,7 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 			if err != nil {
 				return nil, err
 			}
-			if sent == dailyEmails {
+			if sent == cognito.DefaultEmailsPerDay {
 				o.Note = "51st email"
 				return o, nil
 			}
@@ -133,17 +129,13 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 				break // this user's hour is used up
 			}
 			if o.ErrType != "" {
-				return nil, failf("email %d of %d allowed: %s", sent+1, dailyEmails, o)
+				return nil, failf("email %d of %d allowed: %s", sent+1, cognito.DefaultEmailsPerDay, o)
 			}
 			sent++
 		}
 	}
 	return nil, failf("ran out of users after %d emails", sent)
 }
-
-// serviceCodesPerUserHour is the service's limit of code requests per user
-// and hour (limit.codes).
-const serviceCodesPerUserHour = 5
 
 // throttleWatch tallies the answers of a burst until the first throttle:
 // any answer outside accepted (or success) is odd and fails the case.
@@ -249,11 +241,11 @@ func categoryBurst(accepted []string) func(ctx context.Context, h *harness) (*Ob
 		if err != nil {
 			c = h.main
 		}
-		quota := categoryRPS
+		quota := cognito.GUAVCCategoryRPS()
 		need := int(quota/perUserPace) + 1
 		if c == h.main && len(c.pool.Users) < need {
 			return nil, skipf("%d users at %g requests/s each stay under %g requests/s: list %d users or a %s pool",
-				len(c.pool.Users), perUserPace, categoryRPS, need, RoleCategoryRate)
+				len(c.pool.Users), perUserPace, quota, need, RoleCategoryRate)
 		}
 		var toks []string
 		for _, u := range c.pool.Users {
