@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/internal/textfmt"
 )
 
@@ -21,18 +22,11 @@ type Generator struct {
 	// (StageRun.SkippedInFlight). MaxInFlightFrom says where the cap came
 	// from: "scenario" (load.maxInFlight), "default", or "file
 	// descriptors" (the limit left room for fewer).
-	MaxInFlight     int    `json:"max_in_flight"`
-	MaxInFlightFrom string `json:"max_in_flight_from,omitempty"`
+	MaxInFlight     int                `json:"max_in_flight"`
+	MaxInFlightFrom domain.InFlightCap `json:"max_in_flight_from,omitempty"`
 	// PeakInFlight is the most requests that were in flight at once.
 	PeakInFlight int `json:"peak_in_flight"`
 }
-
-// Cap sources of Generator.MaxInFlightFrom.
-const (
-	CapFromScenario = "scenario"
-	CapFromDefault  = "default"
-	CapFromFDs      = "file descriptors"
-)
 
 // SetGenerator records the load generator's limits; the next Summary
 // carries them and advises by them.
@@ -91,9 +85,9 @@ func (s *Summary) behindAdvice() string {
 
 func capSource(g *Generator) string {
 	switch g.MaxInFlightFrom {
-	case CapFromScenario:
+	case domain.CapFromScenario:
 		return "load.maxInFlight"
-	case CapFromFDs:
+	case domain.CapFromFDs:
 		return fmt.Sprintf("set by the file-descriptor limit, soft %s: raise it with ulimit -n", textfmt.Count(g.FDSoft))
 	}
 	return "cogload's default"

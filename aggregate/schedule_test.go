@@ -101,7 +101,7 @@ func TestScheduleMergesAndOldSummariesRead(t *testing.T) {
 // the generic "raise connections or workers".
 func TestBehindAdviceFitsTheCause(t *testing.T) {
 	t.Parallel()
-	gen := &aggregate.Generator{CPUs: 2, FDSoft: 4096, FDHard: 8192, MaxInFlight: 3840, MaxInFlightFrom: aggregate.CapFromFDs, PeakInFlight: 3840}
+	gen := &aggregate.Generator{CPUs: 2, FDSoft: 4096, FDHard: 8192, MaxInFlight: 3840, MaxInFlightFrom: domain.CapFromFDs, PeakInFlight: 3840}
 	for _, tc := range []struct {
 		name     string
 		lost     string // every 20th request lost to it
@@ -114,7 +114,7 @@ func TestBehindAdviceFitsTheCause(t *testing.T) {
 			[]string{"50 skipped (50 at the in-flight cap)", "the cap of 3,840 requests in flight (set by the file-descriptor limit, soft 4,096: raise it with ulimit -n)", "p50 "},
 			[]string{"CPUs", "connections or workers"}},
 		{"at the default cap", "", func(st *aggregate.StageRun) { st.Skipped, st.SkippedInFlight = 50, 50 },
-			&aggregate.Generator{CPUs: 2, MaxInFlight: 4096, MaxInFlightFrom: aggregate.CapFromDefault},
+			&aggregate.Generator{CPUs: 2, MaxInFlight: 4096, MaxInFlightFrom: domain.CapFromDefault},
 			[]string{"cap of 4,096 requests in flight (cogload's default)", "raise load.maxInFlight"}, []string{"ulimit"}},
 		{"out of descriptors", domain.OutcomeGeneratorLimit, func(st *aggregate.StageRun) { st.Skipped = 5 }, gen,
 			[]string{"ran out of file descriptors or local ports (file-descriptor limit: soft 4,096, hard 8,192)", "ulimit -n"}, []string{"CPUs"}},

@@ -4,27 +4,14 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/scenarios"
 )
-
-// DefaultMaxInFlight caps the requests in flight at once when the plan
-// sets no cap (scenarios.DefaultMaxInFlight).
-const DefaultMaxInFlight = scenarios.DefaultMaxInFlight
 
 // fdReserve is the part of the file-descriptor limit left for everything
 // else the process holds open: the archive, standard streams, listeners,
 // token logins, the Go runtime.
 const fdReserve = 256
-
-// CapSource says where a run's in-flight cap came from.
-type CapSource int
-
-// Cap sources.
-const (
-	CapDefault         CapSource = iota // DefaultMaxInFlight
-	CapScenario                         // load.maxInFlight
-	CapFileDescriptors                  // the file-descriptor limit left room for fewer than the default
-)
 
 // GeneratorStats is what the load generator had to work with: the limits
 // that make it, rather than the target, the bottleneck.
@@ -32,7 +19,7 @@ type GeneratorStats struct {
 	CPUs           int
 	FDSoft, FDHard uint64 // 0 where unknown
 	MaxInFlight    int
-	CapFrom        CapSource
+	CapFrom        domain.InFlightCap
 	// PeakInFlight is the most requests that were in flight at once.
 	PeakInFlight int
 }
@@ -41,18 +28,18 @@ type GeneratorStats struct {
 // default lowered to what the soft file-descriptor limit has room for,
 // when each request in flight holds fdsPerRequest descriptors (two when
 // the target is served by this process: both ends of the connection).
-func inFlightCap(planned int, soft uint64, fdsPerRequest int) (int, CapSource) {
+func inFlightCap(planned int, soft uint64, fdsPerRequest int) (int, domain.InFlightCap) {
 	if planned > 0 {
-		return planned, CapScenario
+		return planned, domain.CapFromScenario
 	}
 	if soft == 0 || soft >= math.MaxInt32 {
-		return DefaultMaxInFlight, CapDefault
+		return scenarios.DefaultMaxInFlight, domain.CapFromDefault
 	}
 	room := (int64(soft) - fdReserve) / int64(max(fdsPerRequest, 1))
-	if room >= DefaultMaxInFlight {
-		return DefaultMaxInFlight, CapDefault
+	if room >= scenarios.DefaultMaxInFlight {
+		return scenarios.DefaultMaxInFlight, domain.CapFromDefault
 	}
-	return int(max(room, 1)), CapFileDescriptors
+	return int(max(room, 1)), domain.CapFromFDs
 }
 
 // generatorStats describes this process as a load generator.

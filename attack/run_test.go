@@ -410,7 +410,7 @@ func TestRunCapsRequestsInFlight(t *testing.T) {
 	if p := peak.Load(); p > 10 {
 		t.Errorf("%d requests in flight at the server, cap 10", p)
 	}
-	if g.MaxInFlight != 10 || g.CapFrom != CapScenario || g.PeakInFlight == 0 || g.PeakInFlight > 10 || g.CPUs < 1 {
+	if g.MaxInFlight != 10 || g.CapFrom != domain.CapFromScenario || g.PeakInFlight == 0 || g.PeakInFlight > 10 || g.CPUs < 1 {
 		t.Errorf("generator %+v", g)
 	}
 	// About 100/s get through (10 in flight, 100 ms each) of the 500/s.
@@ -425,16 +425,16 @@ func TestInFlightCap(t *testing.T) {
 		soft          uint64
 		fdsPerRequest int
 		want          int
-		from          CapSource
+		from          domain.InFlightCap
 	}{
-		{0, 0, 1, DefaultMaxInFlight, CapDefault},                // limit unknown
-		{0, 1 << 20, 1, DefaultMaxInFlight, CapDefault},          // room enough
-		{0, 1 << 62, 2, DefaultMaxInFlight, CapDefault},          // unlimited
-		{0, 4096, 1, 4096 - fdReserve, CapFileDescriptors},       // ulimit -n 4096
-		{0, 4096, 2, (4096 - fdReserve) / 2, CapFileDescriptors}, // both ends in this process
-		{0, 1024, 2, (1024 - fdReserve) / 2, CapFileDescriptors},
-		{0, 100, 1, 1, CapFileDescriptors},
-		{50000, 4096, 1, 50000, CapScenario}, // asked for: the report says when descriptors run out
+		{0, 0, 1, scenarios.DefaultMaxInFlight, domain.CapFromDefault},       // limit unknown
+		{0, 1 << 20, 1, scenarios.DefaultMaxInFlight, domain.CapFromDefault}, // room enough
+		{0, 1 << 62, 2, scenarios.DefaultMaxInFlight, domain.CapFromDefault}, // unlimited
+		{0, 4096, 1, 4096 - fdReserve, domain.CapFromFDs},                    // ulimit -n 4096
+		{0, 4096, 2, (4096 - fdReserve) / 2, domain.CapFromFDs},              // both ends in this process
+		{0, 1024, 2, (1024 - fdReserve) / 2, domain.CapFromFDs},
+		{0, 100, 1, 1, domain.CapFromFDs},
+		{50000, 4096, 1, 50000, domain.CapFromScenario}, // asked for: the report says when descriptors run out
 	} {
 		got, from := inFlightCap(tc.planned, tc.soft, tc.fdsPerRequest)
 		if got != tc.want || from != tc.from {

@@ -140,15 +140,15 @@ const (
 	MsgBadRequest            = "The server did not understand the operation that was requested."
 )
 
-// TriggerFailed is UserLambdaValidationException's message for a trigger
+// triggerFailed is UserLambdaValidationException's message for a trigger
 // that threw: "<Trigger> failed with error <its message>." (no colon).
-func TriggerFailed(trigger, msg string) string {
+func triggerFailed(trigger, msg string) string {
 	return trigger + " failed with error " + strings.TrimSuffix(msg, ".") + "."
 }
 
-// TriggerNotInvoked is UnexpectedLambdaException's message for a trigger
+// triggerNotInvoked is UnexpectedLambdaException's message for a trigger
 // that could not be invoked.
-func TriggerNotInvoked(trigger, reason string) string {
+func triggerNotInvoked(trigger, reason string) string {
 	return trigger + " invocation failed due to error " + strings.TrimSuffix(reason, ".") + "."
 }
 
@@ -169,8 +169,8 @@ var catalog = []ErrorSpec{
 	{Name: ErrPasswordResetRequired, Class: ClassAuth, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: MsgPasswordResetRequired},
 	{Name: ErrResourceNotFound, Class: ClassAuth, ModelStatus: 404, ObservedStatus: 400, GUAVC: true, Message: "User pool client does not exist."},
 	{Name: ErrTooManyRequests, Class: ClassThrottle, ModelStatus: 429, ObservedStatus: 400, GUAVC: true, Message: MsgRateExceeded},
-	{Name: ErrUnexpectedLambda, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: TriggerNotInvoked("CustomMessage", "Socket timeout while invoking Lambda function")},
-	{Name: ErrUserLambdaValidation, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: TriggerFailed("CustomMessage", "The trigger refused the message")},
+	{Name: ErrUnexpectedLambda, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: triggerNotInvoked("CustomMessage", "Socket timeout while invoking Lambda function")},
+	{Name: ErrUserLambdaValidation, Class: ClassTrigger, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: triggerFailed("CustomMessage", "The trigger refused the message")},
 	{Name: ErrUserNotConfirmed, Class: ClassAuth, ModelStatus: 400, ObservedStatus: 400, GUAVC: true, Message: MsgUserNotConfirmed},
 	{Name: ErrUserNotFound, Class: ClassAuth, ModelStatus: 404, ObservedStatus: 400, GUAVC: true, Message: MsgUserDoesNotExist},
 

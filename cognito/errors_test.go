@@ -160,16 +160,16 @@ func TestNewRequestIDIsUUIDv4(t *testing.T) {
 }
 
 func TestTriggerMessages(t *testing.T) {
-	if got, want := TriggerFailed("CustomMessage", "Pending for approval"), "CustomMessage failed with error Pending for approval."; got != want {
-		t.Errorf("TriggerFailed = %q, want %q", got, want)
+	if got, want := triggerFailed("CustomMessage", "Pending for approval"), "CustomMessage failed with error Pending for approval."; got != want {
+		t.Errorf("triggerFailed = %q, want %q", got, want)
 	}
 	// A message that ends with a period does not get a second one.
-	if got, want := TriggerFailed("PreSignUp", "callback is not a function."), "PreSignUp failed with error callback is not a function."; got != want {
-		t.Errorf("TriggerFailed = %q, want %q", got, want)
+	if got, want := triggerFailed("PreSignUp", "callback is not a function."), "PreSignUp failed with error callback is not a function."; got != want {
+		t.Errorf("triggerFailed = %q, want %q", got, want)
 	}
-	if got, want := TriggerNotInvoked("PostAuthentication", "Socket timeout while invoking Lambda function"),
+	if got, want := triggerNotInvoked("PostAuthentication", "Socket timeout while invoking Lambda function"),
 		"PostAuthentication invocation failed due to error Socket timeout while invoking Lambda function."; got != want {
-		t.Errorf("TriggerNotInvoked = %q, want %q", got, want)
+		t.Errorf("triggerNotInvoked = %q, want %q", got, want)
 	}
 }
 

@@ -65,3 +65,16 @@ func CategoryOf(op string) string { return operationCategory[op] }
 // GUAVCCategoryRPS is the default quota of GetUserAttributeVerificationCode's
 // category.
 func GUAVCCategoryRPS() float64 { return CategoryRPS[CategoryOf(OpGetUserAttributeVerificationCode)] }
+
+// Per-user and account limits from the same quotas page.
+const (
+	// PerUserRPS is each user's rate of read requests, and separately of
+	// write requests, per second.
+	PerUserRPS = 10
+	// CodesPerUserHour is how many GetUserAttributeVerificationCode
+	// requests a user may make an hour; the next gets LimitExceededException.
+	CodesPerUserHour = 5
+	// DefaultEmailsPerDay is how many emails an account sends a day with
+	// Cognito's default email (COGNITO_DEFAULT), across its pools.
+	DefaultEmailsPerDay = 50
+)

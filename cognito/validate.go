@@ -64,9 +64,9 @@ func (p *ValidationProblems) Null(member string) {
 	*p = append(*p, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", member))
 }
 
-// NullSensitive records a missing required sensitive member: even "null"
+// nullSensitive records a missing required sensitive member: even "null"
 // is not echoed.
-func (p *ValidationProblems) NullSensitive(member string) {
+func (p *ValidationProblems) nullSensitive(member string) {
 	p.Add(member, "", true, "Member must not be null")
 }
 
@@ -97,7 +97,7 @@ func (p ValidationProblems) Err() *Error {
 func (p *ValidationProblems) ValidateAccessToken(member, token string, present bool) {
 	switch {
 	case !present:
-		p.NullSensitive(member)
+		p.nullSensitive(member)
 	case !ValidAccessTokenSyntax(token):
 		p.Add(member, "", true, "Member must satisfy regular expression pattern: "+AccessTokenPattern)
 	}

@@ -258,18 +258,15 @@ func otherPoolGUAVC(ctx context.Context, h *harness) (*Observation, error) {
 
 // temporaryPool creates a pool, an app client and one user with an email
 // through the admin API on the target's endpoint; a cleanup removes them.
+// The case's NeedOtherPool makes sure of the admin client.
 func (h *harness) temporaryPool(ctx context.Context) (*poolClient, error) {
-	if h.admin == nil {
-		return nil, skipf("no other-pool and no admin rights to create one")
-	}
-	poolID, err := h.admin.CreateUserPool(ctx, "cogload-conform-other-"+randomHex(4))
+	poolID, clientID, err := createPoolAndClient(ctx, h.admin, "cogload-conform-other-"+randomHex(4), func(kind, id string) {
+		if kind == "user-pool" { // removing the pool removes its client and users
+			h.deferCleanup(func(ctx context.Context) error { return h.admin.DeleteUserPool(ctx, id) })
+		}
+	})
 	if err != nil {
-		return nil, fmt.Errorf("create a second pool: %w", err)
-	}
-	h.deferCleanup(func(ctx context.Context) error { return h.admin.DeleteUserPool(ctx, poolID) })
-	clientID, err := h.admin.CreateUserPoolClient(ctx, poolID, "cogload-conform")
-	if err != nil {
-		return nil, fmt.Errorf("create its app client: %w", err)
+		return nil, fmt.Errorf("a second pool: %w", err)
 	}
 	// The pool was just created without a password policy: it has the
 	// service's default one.

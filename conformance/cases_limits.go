@@ -41,18 +41,18 @@ func sixthCall(ctx context.Context, h *harness) (*Observation, error) {
 const rateBurst = 400
 
 // Pacing of the category case: each user stays under the per-user rate
-// (10 requests/s), together they pass the category's.
+// (cognito.PerUserRPS, 10 requests/s), together they pass the category's.
 const (
 	perUserPace      = 8.0
-	categoryRPS      = 50.0 // UserResourceRead's default
 	categoryCaseTime = 15 * time.Second
 )
 
-// dailyEmails is Cognito's default-email quota per account and day.
-const dailyEmails = 50
+// acceptedOnTheWay are the answers the burst cases allow before the first
+// throttle: GUAVC for the name attribute is refused (no code is sent), and
+// a user's hourly code limit may be reached first.
+var acceptedOnTheWay = []string{cognito.ErrInvalidParameter, cognito.ErrLimitExceeded}
 
 func limitCases() []Case {
-	throttledOrLimited := []string{cognito.ErrInvalidParameter, cognito.ErrLimitExceeded}
 	return []Case{
 		{
 			ID: "limits.per-user-hourly", Area: AreaLimits, Checks: ev("limit.codes", "limit.message"),
@@ -91,7 +91,7 @@ func limitCases() []Case {
 			Requests: fmt.Sprintf("sign in every user of the %s pool (or the main pool); each sends GUAVC for attribute name at %g requests/s, for at most %s, until one is throttled",
 				RoleCategoryRate, perUserPace, categoryCaseTime),
 			Expect: Expect{ErrorType: cognito.ErrTooManyRequests, Message: `^(Rate exceeded|Too many requests)$`},
-			run:    categoryBurst(throttledOrLimited),
+			run:    categoryBurst,
 		},
 	}
 }
@@ -110,9 +110,9 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 			users = append(users, u)
 		}
 	}
-	if need := dailyEmails/serviceCodesPerUserHour + 1; len(users) < need && !h.target.Has(CapMock) {
+	if need := cognito.DefaultEmailsPerDay/cognito.CodesPerUserHour + 1; len(users) < need && !h.target.Has(CapMock) {
 		return nil, skipf("the %s pool lists %d users with an email; 51 emails at %d codes per user an hour need %d",
-			RoleDailyLimit, len(users), serviceCodesPerUserHour, need)
+			RoleDailyLimit, len(users), cognito.CodesPerUserHour, need)
 	}
 	sent := 0
 	for _, u := range users {
@@ -125,7 +125,7 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 			if err != nil {
 				return nil, err
 			}
-			if sent == dailyEmails {
+			if sent == cognito.DefaultEmailsPerDay {
 				o.Note = "51st email"
 				return o, nil
 			}
@@ -133,17 +133,13 @@ func fiftyFirstEmail(ctx context.Context, h *harness) (*Observation, error) {
 				break // this user's hour is used up
 			}
 			if o.ErrType != "" {
-				return nil, failf("email %d of %d allowed: %s", sent+1, dailyEmails, o)
+				return nil, failf("email %d of %d allowed: %s", sent+1, cognito.DefaultEmailsPerDay, o)
 			}
 			sent++
 		}
 	}
 	return nil, failf("ran out of users after %d emails", sent)
 }
-
-// serviceCodesPerUserHour is the service's limit of code requests per user
-// and hour (limit.codes).
-const serviceCodesPerUserHour = 5
 
 // throttleWatch tallies the answers of a burst until the first throttle:
 // any answer outside accepted (or success) is odd and fails the case.
@@ -197,8 +193,7 @@ func (w *throttleWatch) verdict(ctx context.Context, h *harness, how string) (*O
 
 // burst sends one user's requests that are cheap for the service (refused
 // by the attribute rule, so no code is sent) until one is throttled.
-// InvalidParameterException and LimitExceededException are accepted on the
-// way.
+// acceptedOnTheWay are accepted on the way.
 func burst(ctx context.Context, h *harness) (*Observation, error) {
 	_, tk, err := h.signedInUser(ctx, true)
 	if err != nil {
@@ -207,7 +202,7 @@ func burst(ctx context.Context, h *harness) (*Observation, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w := &throttleWatch{accepted: []string{cognito.ErrInvalidParameter, cognito.ErrLimitExceeded}, cancel: cancel}
+	w := &throttleWatch{accepted: acceptedOnTheWay, cancel: cancel}
 	work := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 8 {
@@ -242,51 +237,49 @@ func (h *harness) letQuotaRefill(ctx context.Context) {
 }
 
 // categoryBurst paces every user of the pool at perUserPace until one
-// request is throttled; accepted lists the answers allowed on the way.
-func categoryBurst(accepted []string) func(ctx context.Context, h *harness) (*Observation, error) {
-	return func(ctx context.Context, h *harness) (*Observation, error) {
-		c, err := h.role(RoleCategoryRate)
-		if err != nil {
-			c = h.main
-		}
-		quota := categoryRPS
-		need := int(quota/perUserPace) + 1
-		if c == h.main && len(c.pool.Users) < need {
-			return nil, skipf("%d users at %g requests/s each stay under %g requests/s: list %d users or a %s pool",
-				len(c.pool.Users), perUserPace, categoryRPS, need, RoleCategoryRate)
-		}
-		var toks []string
-		for _, u := range c.pool.Users {
-			tk, err := c.login(ctx, u)
-			if err != nil {
-				return nil, err
-			}
-			toks = append(toks, tk.Access)
-		}
-		parent := ctx
-		ctx, cancel := context.WithTimeout(ctx, categoryCaseTime)
-		defer cancel()
-		w := &throttleWatch{accepted: accepted, cancel: cancel}
-		start := time.Now()
-		var wg sync.WaitGroup
-		for _, tok := range toks {
-			wg.Go(func() {
-				uc := newPoolClient(c.endpoint, c.region, c.pool, h.hc)
-				tick := time.NewTicker(time.Duration(float64(time.Second) / perUserPace))
-				defer tick.Stop()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-tick.C:
-					}
-					o, err := uc.guavc(ctx, tok, "name", nil)
-					w.record(ctx, o, err)
-				}
-			})
-		}
-		wg.Wait()
-		rate := float64(w.sent) / max(time.Since(start).Seconds(), 1e-3)
-		return w.verdict(parent, h, fmt.Sprintf(" from %d users (%.0f requests/s)", len(toks), rate))
+// request is throttled; acceptedOnTheWay are allowed on the way.
+func categoryBurst(ctx context.Context, h *harness) (*Observation, error) {
+	c, err := h.role(RoleCategoryRate)
+	if err != nil {
+		c = h.main
 	}
+	quota := cognito.GUAVCCategoryRPS()
+	need := int(quota/perUserPace) + 1
+	if c == h.main && len(c.pool.Users) < need {
+		return nil, skipf("%d users at %g requests/s each stay under %g requests/s: list %d users or a %s pool",
+			len(c.pool.Users), perUserPace, quota, need, RoleCategoryRate)
+	}
+	var toks []string
+	for _, u := range c.pool.Users {
+		tk, err := c.login(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		toks = append(toks, tk.Access)
+	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, categoryCaseTime)
+	defer cancel()
+	w := &throttleWatch{accepted: acceptedOnTheWay, cancel: cancel}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, tok := range toks {
+		wg.Go(func() {
+			uc := newPoolClient(c.endpoint, c.region, c.pool, h.hc)
+			tick := time.NewTicker(time.Duration(float64(time.Second) / perUserPace))
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+				o, err := uc.guavc(ctx, tok, "name", nil)
+				w.record(ctx, o, err)
+			}
+		})
+	}
+	wg.Wait()
+	rate := float64(w.sent) / max(time.Since(start).Seconds(), 1e-3)
+	return w.verdict(parent, h, fmt.Sprintf(" from %d users (%.0f requests/s)", len(toks), rate))
 }

@@ -97,28 +97,21 @@ func Provision(ctx context.Context, o ProvisionOptions) (*Provisioned, error) {
 
 func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
 	name := o.NamePrefix + randomHex(4)
-	err := prepare.Do(ctx, func(ctx context.Context) (err error) {
-		p.poolID, err = p.client.CreateUserPool(ctx, name)
-		return err
+	poolID, clientID, err := createPoolAndClient(ctx, p.client, name, func(kind, id string) {
+		if kind == "user-pool" {
+			p.poolID = id
+			p.logf("created %s %s (%s)", kind, id, name)
+		} else {
+			p.logf("created %s %s", kind, id)
+		}
+		p.Created = append(p.Created, Resource{kind, id})
 	})
 	if err != nil {
-		return fmt.Errorf("provision: create user pool: %w", err)
+		return fmt.Errorf("provision: %w", err)
 	}
-	p.Created = append(p.Created, Resource{"user-pool", p.poolID})
-	p.logf("created user-pool %s (%s)", p.poolID, name)
-	var clientID string
-	err = prepare.Do(ctx, func(ctx context.Context) (err error) {
-		clientID, err = p.client.CreateUserPoolClient(ctx, p.poolID, "cogload-conform")
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("provision: create app client: %w", err)
-	}
-	p.Created = append(p.Created, Resource{"app-client", clientID})
-	p.logf("created app-client %s", clientID)
 	t := &Target{
 		Name: "provisioned " + p.poolID, Endpoint: o.Endpoint, Region: o.Region,
-		Pool:         Pool{UserPoolID: p.poolID, ClientID: clientID},
+		Pool:         Pool{UserPoolID: poolID, ClientID: clientID},
 		Capabilities: []Capability{CapAdmin},
 	}
 	for _, spec := range provisionUsers {
@@ -130,6 +123,30 @@ func (p *Provisioned) create(ctx context.Context, o ProvisionOptions) error {
 	}
 	p.Target = t
 	return nil
+}
+
+// createPoolAndClient creates a user pool called name and its app client
+// "cogload-conform" through c, riding out throttling. created hears of each
+// resource ("user-pool", then "app-client") as soon as it exists, so that
+// the caller can remove it even when the next step fails.
+func createPoolAndClient(ctx context.Context, c *idpclient.Client, name string, created func(kind, id string)) (poolID, clientID string, err error) {
+	err = prepare.Do(ctx, func(ctx context.Context) (err error) {
+		poolID, err = c.CreateUserPool(ctx, name)
+		return err
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("create user pool: %w", err)
+	}
+	created("user-pool", poolID)
+	err = prepare.Do(ctx, func(ctx context.Context) (err error) {
+		clientID, err = c.CreateUserPoolClient(ctx, poolID, "cogload-conform")
+		return err
+	})
+	if err != nil {
+		return poolID, "", fmt.Errorf("create app client: %w", err)
+	}
+	created("app-client", clientID)
+	return poolID, clientID, nil
 }
 
 func (p *Provisioned) createUser(ctx context.Context, name, email, phone string) (domain.Credential, error) {

@@ -197,6 +197,9 @@ func TestEmailUsernames(t *testing.T) {
 	pool := aws.String(e.info.UserPoolID)
 	_, err := admin.AdminCreateUser(e.ctx(), &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat"), MessageAction: types.MessageActionTypeSuppress})
 	wantAPIError(t, err, cognito.ErrInvalidParameter, "Username should be an email.")
+	// An address the email attribute would refuse is no email username.
+	_, err = admin.AdminCreateUser(e.ctx(), &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat@localhost"), MessageAction: types.MessageActionTypeSuppress})
+	wantAPIError(t, err, cognito.ErrInvalidParameter, "Username should be an email.")
 
 	created, err := admin.AdminCreateUser(e.ctx(), &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat@example.net"), MessageAction: types.MessageActionTypeSuppress})
 	if err != nil {

@@ -20,12 +20,8 @@ import (
 // boto/boto3#3836, AdminCreateUser) or "Username should be a phone number."
 // (observed on SignUp: mobilequickie/amplify-passwordless-sms-auth#13);
 // the text for pools allowing both is inferred. The generated username is
-// observed (getmoto/moto#4249, against the real service).
-
-func looksLikeEmail(s string) bool {
-	at := strings.IndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t")
-}
+// observed (getmoto/moto#4249, against the real service). An email
+// Username has the shape the email attribute must have (plausibleEmail).
 
 // signInAttribute says which attribute a new user's Username is in a pool
 // with UsernameAttributes ("" for free-form usernames).
@@ -35,7 +31,7 @@ func (p *pool) signInAttribute(username string) (string, *cognito.Error) {
 		return "", nil
 	}
 	switch {
-	case c.usernameIs(UsernameEmail) && looksLikeEmail(username):
+	case c.usernameIs(UsernameEmail) && plausibleEmail(username):
 		return cognito.AttributeEmail, nil
 	case c.usernameIs(UsernamePhone) && phoneRE.MatchString(username):
 		return cognito.AttributePhoneNumber, nil

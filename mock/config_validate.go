@@ -18,12 +18,9 @@ import (
 
 // Defaults of the real service.
 const (
-	DefaultRegion              = "us-east-1"
-	DefaultCategory            = cognito.CategoryUserResourceRead
-	DefaultPerUserRPS          = 10
-	DefaultCodesPerUserPerHour = 5
-	DefaultVerifyPerUserHour   = 15
-	DefaultDailyEmailLimit     = 50
+	DefaultRegion            = "us-east-1"
+	DefaultCategory          = cognito.CategoryUserResourceRead
+	DefaultVerifyPerUserHour = 15
 	// DailyEmailReset is when the COGNITO_DEFAULT daily count starts over.
 	DailyEmailReset        = 9 * time.Hour
 	DefaultTokenValidity   = time.Hour

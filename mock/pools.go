@@ -47,7 +47,7 @@ func (c *Config) withDefaults() *Config {
 		e.SendingAccount = SendingCognitoDefault
 	}
 	if e.DailyLimit == nil {
-		e.DailyLimit = ptr(DefaultDailyEmailLimit)
+		e.DailyLimit = ptr(cognito.DefaultEmailsPerDay)
 	}
 	if d.Delivery.SMS.Enabled == nil {
 		d.Delivery.SMS.Enabled = ptr(true)
@@ -66,10 +66,10 @@ func (c *Config) withDefaults() *Config {
 		q.Burst = ptr(int(*q.RPS + 0.999))
 	}
 	if q.PerUserRPS == nil {
-		q.PerUserRPS = ptr(float64(DefaultPerUserRPS))
+		q.PerUserRPS = ptr(float64(cognito.PerUserRPS))
 	}
 	if q.CodesPerUserPerHour == nil {
-		q.CodesPerUserPerHour = ptr(DefaultCodesPerUserPerHour)
+		q.CodesPerUserPerHour = ptr(cognito.CodesPerUserHour)
 	}
 	if q.Window == "" {
 		q.Window = "sliding"

@@ -30,7 +30,7 @@ func TestQuotasWithClock(t *testing.T) {
 	t.Run("codes per hour", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.Delivery.Email.SendingAccount = SendingDeveloper })
 		a := e.mint("alice", sidedoor.KindAccess)
-		for i := range DefaultCodesPerUserPerHour {
+		for i := range cognito.CodesPerUserHour {
 			if _, err := e.guavc(a, "email", nil); err != nil {
 				t.Fatalf("call %d: %v", i+1, err)
 			}

@@ -32,9 +32,6 @@ type UsersFile struct {
 
 // Public facts the rules rest on.
 const (
-	// defaultEmailsPerDay is the daily limit of Cognito's default email
-	// sender (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
-	defaultEmailsPerDay = 50
 	// sesPricePer1000 is Amazon SES's price per 1,000 outgoing emails
 	// (https://aws.amazon.com/ses/pricing/).
 	sesPricePer1000 = 0.10
@@ -85,14 +82,14 @@ func email(plan *scenarios.Plan, p *idpclient.Pool, files map[string]UsersFile, 
 	switch {
 	case p.CustomEmailSender != "":
 		add(OK, "email", "about %s codes go to the custom email sender %s, which sends (or drops) them: its own limits and costs apply", textfmt.Round(emails), p.CustomEmailSender)
-	case p.EmailSendingAccount == idpclient.EmailCognitoDefault && perDay > defaultEmailsPerDay:
+	case p.EmailSendingAccount == idpclient.EmailCognitoDefault && perDay > cognito.DefaultEmailsPerDay:
 		add(Error, "email", "the pool sends email with Cognito's default sender (COGNITO_DEFAULT), which allows %d emails a day for the account; the plan sends about %s a day: "+
 			"past the %dth every email request fails with LimitExceededException, and for the rest of the day no pool of the account that uses the default sender can email anyone "+
 			"(sign-up codes, password resets). Give the pool an Amazon SES identity (EmailSendingAccount DEVELOPER) or send less email",
-			defaultEmailsPerDay, textfmt.Round(perDay), defaultEmailsPerDay)
+			cognito.DefaultEmailsPerDay, textfmt.Round(perDay), cognito.DefaultEmailsPerDay)
 	case p.EmailSendingAccount == idpclient.EmailCognitoDefault:
 		add(Warning, "email", "the pool sends email with Cognito's default sender (COGNITO_DEFAULT): the plan's about %s emails use that much of the account's %d a day, shared with every pool of the account that uses it",
-			textfmt.Round(perDay), defaultEmailsPerDay)
+			textfmt.Round(perDay), cognito.DefaultEmailsPerDay)
 	default:
 		add(OK, "email", "Amazon SES sends the pool's email (%s): about %s emails, about $%.2f at $%.2f per 1,000 (https://aws.amazon.com/ses/pricing/)",
 			orUnknown(p.EmailSourceARN), textfmt.Round(emails), emails/1000*sesPricePer1000, sesPricePer1000)

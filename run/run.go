@@ -355,12 +355,8 @@ func schedule(stats attack.Stats) []aggregate.StageRun {
 
 // generator is the attack's view of the load generator, for the summary.
 func generator(g attack.GeneratorStats) *aggregate.Generator {
-	from := map[attack.CapSource]string{
-		attack.CapDefault: aggregate.CapFromDefault, attack.CapScenario: aggregate.CapFromScenario,
-		attack.CapFileDescriptors: aggregate.CapFromFDs,
-	}[g.CapFrom]
 	return &aggregate.Generator{CPUs: g.CPUs, FDSoft: g.FDSoft, FDHard: g.FDHard,
-		MaxInFlight: g.MaxInFlight, MaxInFlightFrom: from, PeakInFlight: g.PeakInFlight}
+		MaxInFlight: g.MaxInFlight, MaxInFlightFrom: g.CapFrom, PeakInFlight: g.PeakInFlight}
 }
 
 // unsafeRate explains the refusal of a plan above its safety ceiling: real

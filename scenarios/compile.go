@@ -35,13 +35,9 @@ const (
 	// descriptors without bound (1.2 GB and the process's last descriptor,
 	// measured with bench/overload.sh). A hit due at the cap is skipped and
 	// counted, not queued.
-	DefaultMaxInFlight      = 4096
-	DefaultSeed             = 1
-	DefaultPoolSize         = 100
-	DefaultCodesPerUserHour = 5
-	// DefaultEmailsPerDay is Cognito's default-email daily quota, modelled
-	// for the email-default pool configuration.
-	DefaultEmailsPerDay = 50
+	DefaultMaxInFlight = 4096
+	DefaultSeed        = 1
+	DefaultPoolSize    = 100
 	// DefaultMaxRate is the safety ceiling for non-loopback endpoints.
 	DefaultMaxRate = 25.0
 	// DefaultMockPool is the pool configuration a mock target gets.

@@ -205,7 +205,7 @@ func (c *compiler) sizePools() {
 }
 
 func (c *compiler) quota() {
-	q := Quota{CategoryRPS: DefaultCategoryRPS, CodesPerUserHour: DefaultCodesPerUserHour, EmailsPerDay: DefaultEmailsPerDay}
+	q := Quota{CategoryRPS: DefaultCategoryRPS, CodesPerUserHour: cognito.CodesPerUserHour, EmailsPerDay: cognito.DefaultEmailsPerDay}
 	if t := c.s.Target; t != nil && t.Quota != nil {
 		qs := t.Quota
 		if qs.CategoryRPS != nil {

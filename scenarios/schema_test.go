@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/internal/golden"
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
@@ -52,7 +53,7 @@ var schemaDocs = map[string]fieldDoc{
 	"target.endpoint.maxRate":       {desc: "Safety ceiling (requests/s) for non-loopback endpoints: a plan peaking above it is refused unless acknowledged.", exclMin: f64(0), def: DefaultMaxRate},
 	"target.quota":                  {desc: "The quota model cogload validate predicts throttling with; set it to match your account."},
 	"target.quota.categoryRps":      {desc: "Account-wide request-rate quota of GUAVC's category (requests/s).", exclMin: f64(0), def: DefaultCategoryRPS},
-	"target.quota.codesPerUserHour": {desc: "GetUserAttributeVerificationCode calls allowed per user per hour.", min: f64(1), def: DefaultCodesPerUserHour},
+	"target.quota.codesPerUserHour": {desc: "GetUserAttributeVerificationCode calls allowed per user per hour.", min: f64(1), def: cognito.CodesPerUserHour},
 	"target.quota.emailsPerDay":     {desc: "Daily email quota for every pool (0: none). Without it, 50/day is modelled for email-default only.", min: f64(0)},
 	"target.quota.users":            {desc: "Distinct users tokens are minted from; 0 means one user per token.", min: f64(0)},
 	"tokenPools":                    {desc: "Token populations, picked by weight for each request. At least one."},
