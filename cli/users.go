@@ -234,10 +234,7 @@ func parseUsersFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 // adminClient is a client of target's API signing with the injected
 // environment's AWS credentials.
 func (s Stdio) adminClient(ctx context.Context, t users.Target) (*idpclient.Client, error) {
-	region := t.Region
-	if region == "" {
-		region = regionOr(idpclient.RegionOf(t.UserPoolID))
-	}
+	region := s.poolRegion(t.Region, t.UserPoolID)
 	cfg, err := s.awsConfig(ctx, region)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)

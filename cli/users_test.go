@@ -403,3 +403,23 @@ func TestCreateTarget(t *testing.T) {
 		t.Errorf("an endpoint with a password: %v", err)
 	}
 }
+
+// TestPoolRegion: the flag's region, else the pool id's, else the
+// environment's (AWS_REGION before AWS_DEFAULT_REGION), else us-east-1.
+func TestPoolRegion(t *testing.T) {
+	for _, c := range []struct {
+		env            []string
+		region, poolID string
+		want           string
+	}{
+		{[]string{"AWS_REGION=eu-west-1"}, "ap-south-1", "us-west-2_Abc", "ap-south-1"},
+		{[]string{"AWS_REGION=eu-west-1"}, "", "us-west-2_Abc", "us-west-2"},
+		{[]string{"AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-north-1"}, "", "local", "eu-west-1"},
+		{[]string{"AWS_DEFAULT_REGION=eu-north-1"}, "", "local", "eu-north-1"},
+		{nil, "", "local", "us-east-1"},
+	} {
+		if got := (Stdio{Env: c.env}).poolRegion(c.region, c.poolID); got != c.want {
+			t.Errorf("env %q: poolRegion(%q, %q) = %q, want %q", c.env, c.region, c.poolID, got, c.want)
+		}
+	}
+}

@@ -28,18 +28,15 @@ type Store struct {
 	client *s3.Client
 }
 
-// DefaultRegion is the region when the environment names none.
-const DefaultRegion = "us-east-1"
-
 // New returns a Store whose client takes its region and credentials from
 // the environment getenv reads (the process's, injected), by the SDK's
 // default chain (internal/awsenv): the region is AWS_REGION, else
-// AWS_DEFAULT_REGION, else DefaultRegion. AWS_ENDPOINT_URL_S3 (or
+// AWS_DEFAULT_REGION, else awsenv.DefaultRegion. AWS_ENDPOINT_URL_S3 (or
 // AWS_ENDPOINT_URL) points it at an S3-compatible store (MinIO, a local
 // fake), addressed path-style.
 func New(ctx context.Context, getenv func(string) string) (*Store, error) {
 	env := awsenv.Env(getenv)
-	cfg, err := awsenv.Config(ctx, env, cmp.Or(env.Region(), DefaultRegion), nil)
+	cfg, err := awsenv.Config(ctx, env, env.RegionOr(""), nil)
 	if err != nil {
 		return nil, fmt.Errorf("S3: %w", err)
 	}
