@@ -180,7 +180,7 @@ func Check(ctx context.Context, plan *scenarios.Plan, o Options) (Report, error)
 			continue
 		}
 		users, err := tokens.LoadUsers(ctx, p)
-		in.Users[p] = UsersFile{Count: len(users), Err: err, Logins: logins(users)}
+		in.Users[p] = UsersFile{Err: err, Logins: logins(users)}
 	}
 	rep.Findings = append(rep.Findings, Judge(plan, in)...)
 	return rep, nil

@@ -77,7 +77,6 @@ func judge(t *testing.T, p *scenarios.Plan, pool idpclient.Pool, cl idpclient.Ap
 					f.Logins = append(f.Logins, u)
 				}
 			}
-			f.Count = len(f.Logins)
 			in.Users[path] = f
 		}
 	}
