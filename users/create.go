@@ -303,7 +303,6 @@ type createRun struct {
 	mu        sync.Mutex
 	passwords map[string]string // by login
 	created   int
-	done      int
 	firstErr  error
 	// started are the entries whose calls began; drop are entries to
 	// leave out of the manifest: those naming someone else's user, and,
@@ -394,9 +393,8 @@ func (c *createRun) one(ctx context.Context, i int, adopt bool, total int) bool 
 	c.passwords[e.Login] = cred.Password
 	c.m.Users[i].State = StateReady
 	c.created++
-	c.done++
 	if c.opts.Progress != nil {
-		c.opts.Progress(Progress{Done: c.done, Total: total, Throttled: int(c.cr.throttles.n.Load()), Elapsed: time.Since(c.start)})
+		c.opts.Progress(Progress{Done: c.created, Total: total, Throttled: int(c.cr.throttles.n.Load()), Elapsed: time.Since(c.start)})
 	}
 	return true
 }

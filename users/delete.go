@@ -61,7 +61,7 @@ func Delete(ctx context.Context, o DeleteOptions) (*DeleteReport, error) {
 	rep := &DeleteReport{}
 	throttles := &throttleCounter{}
 	var mu sync.Mutex
-	start, done, total := time.Now(), 0, len(todo)
+	start, total := time.Now(), len(todo)
 	batch := min(max(int(p.Rate*5), 10), 500)
 	var stopErr error
 	for len(todo) > 0 && stopErr == nil && ctx.Err() == nil {
@@ -91,9 +91,8 @@ func Delete(ctx context.Context, o DeleteOptions) (*DeleteReport, error) {
 					return false
 				}
 			}
-			done++
 			if o.Progress != nil {
-				o.Progress(Progress{Done: done, Total: total, Throttled: int(throttles.n.Load()), Elapsed: time.Since(start)})
+				o.Progress(Progress{Done: rep.Deleted + rep.Gone + len(rep.Failed), Total: total, Throttled: int(throttles.n.Load()), Elapsed: time.Since(start)})
 			}
 			return true
 		})
