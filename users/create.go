@@ -324,7 +324,7 @@ func (c *createRun) run(ctx context.Context) error {
 	live := c.m.Count(StateReady) + c.m.Count(StatePending)
 	fresh := max(0, c.opts.Count-live)
 	total := len(todo) + fresh
-	batch := min(max(int(c.pacing.Rate*5), 10), 500)
+	batch := c.pacing.batch()
 	next := c.m.nextNumber()
 	c.started, c.drop = map[int]bool{}, map[int]bool{}
 	for len(todo) > 0 || fresh > 0 {

@@ -62,7 +62,7 @@ func Delete(ctx context.Context, o DeleteOptions) (*DeleteReport, error) {
 	throttles := &throttleCounter{}
 	var mu sync.Mutex
 	start, total := time.Now(), len(todo)
-	batch := min(max(int(p.Rate*5), 10), 500)
+	batch := p.batch()
 	var stopErr error
 	for len(todo) > 0 && stopErr == nil && ctx.Err() == nil {
 		work := todo[:min(batch, len(todo))]
