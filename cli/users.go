@@ -108,7 +108,7 @@ func usersCreate(ctx context.Context, args []string, stdio Stdio) error {
 			return usagef("--out %s: %v", *out, err)
 		}
 	}
-	where := "the SES mailbox simulator (" + users.SESSimulator + ")"
+	where := "the SES mailbox simulator (" + cognito.SESSimulator + ")"
 	if *emailDomain != "" {
 		where = *emailDomain
 	}

@@ -265,7 +265,7 @@ func TestEmailUsernamePoolRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.SignIn != users.SignInEmail || !strings.HasSuffix(m.Users[0].Login, "@"+users.SESSimulator) || len(m.Users[0].Username) != 36 {
+	if m.SignIn != users.SignInEmail || !strings.HasSuffix(m.Users[0].Login, "@"+cognito.SESSimulator) || len(m.Users[0].Username) != 36 {
 		t.Fatalf("manifest %+v", m.Users[0])
 	}
 	b, _ := os.ReadFile(usersCSV)

@@ -65,3 +65,9 @@ func CategoryOf(op string) string { return operationCategory[op] }
 // GUAVCCategoryRPS is the default quota of GetUserAttributeVerificationCode's
 // category.
 func GUAVCCategoryRPS() float64 { return CategoryRPS[CategoryOf(OpGetUserAttributeVerificationCode)] }
+
+// SESSimulator is the domain of the Amazon SES mailbox simulator: mail to
+// success+<label>@ it is accepted and dropped, counts against no sending
+// quota and no reputation metric, and is billed as any SES email
+// (https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator).
+const SESSimulator = "simulator.amazonses.com"

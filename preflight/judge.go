@@ -38,9 +38,6 @@ const (
 	// (https://aws.amazon.com/ses/pricing/).
 	sesPricePer1000 = 0.10
 	smsPricing      = "https://aws.amazon.com/end-user-messaging/pricing/"
-	// sesSimulator receives mail that counts against no SES quota or
-	// reputation metric (the SES Developer Guide's mailbox simulator).
-	sesSimulator = "@simulator.amazonses.com"
 )
 
 // Judge compares the plan with what the check read. It is pure: every
@@ -100,7 +97,7 @@ func email(plan *scenarios.Plan, p *idpclient.Pool, files map[string]UsersFile, 
 		real := 0
 		for _, f := range files {
 			for _, l := range f.Logins {
-				if !strings.HasSuffix(strings.ToLower(l), sesSimulator) {
+				if !strings.HasSuffix(strings.ToLower(l), "@"+cognito.SESSimulator) {
 					real++
 				}
 			}
