@@ -73,15 +73,6 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 }
 
-// Worst is the highest level among the findings.
-func (r Report) Worst() Level {
-	worst := OK
-	for _, f := range r.Findings {
-		worst = max(worst, f.Level)
-	}
-	return worst
-}
-
 // Err is nil unless a finding is an error; then it is invalid input (exit
 // 2) listing the errors.
 func (r Report) Err() error {
