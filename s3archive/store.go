@@ -58,30 +58,26 @@ func (s *Store) Upload(ctx context.Context, dir string, dest Location) error {
 		return fmt.Errorf("upload %s: %w", dir, err)
 	}
 	var names []string
+	summary := false
 	for _, e := range entries {
-		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+		switch {
+		case !e.Type().IsRegular() || strings.HasPrefix(e.Name(), "."):
+		case e.Name() == archive.FileSummary:
+			summary = true
+		default:
 			names = append(names, e.Name())
 		}
 	}
-	if !slices.Contains(names, archive.FileSummary) {
+	if !summary {
 		return fmt.Errorf("upload %s: no %s: not a finished run archive", dir, archive.FileSummary)
 	}
-	slices.SortStableFunc(names, func(a, b string) int {
-		return boolInt(a == archive.FileSummary) - boolInt(b == archive.FileSummary)
-	})
+	names = append(names, archive.FileSummary)
 	for _, name := range names {
 		if err := s.put(ctx, filepath.Join(dir, name), dest.Bucket, dest.Prefix+name); err != nil {
 			return fmt.Errorf("upload %s to %s: %w", dir, dest, err)
 		}
 	}
 	return nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (s *Store) put(ctx context.Context, file, bucket, key string) error {
