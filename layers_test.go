@@ -40,7 +40,7 @@ var allowedImports = map[string][]string{
 	"aggregate":              {"cognito", "domain", "internal/stats", "internal/textfmt", "scenarios"},
 	"compare":                {"aggregate", "internal/textfmt", "scenarios"},
 	"fidelity":               {"aggregate", "compare", "internal/stats", "scenarios"},
-	"render":                 {"aggregate", "compare", "fidelity", "internal/junit", "internal/stats", "internal/textfmt", "scenarios"},
+	"render":                 {"aggregate", "compare", "domain", "fidelity", "internal/junit", "internal/stats", "internal/textfmt", "scenarios"},
 	"archive":                {"aggregate", "domain", "internal/input", "render", "scenarios"},
 	"s3archive":              {"archive", "internal/awsenv"},
 	"calibrate":              {"aggregate", "cognito", "domain", "internal/stats", "internal/textfmt", "mock", "scenarios"},

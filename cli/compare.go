@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/cogload/cogload/aggregate"
-	"github.com/cogload/cogload/archive"
 	"github.com/cogload/cogload/compare"
 	"github.com/cogload/cogload/domain"
 	"github.com/cogload/cogload/render"
@@ -169,10 +168,7 @@ func openRun(ctx context.Context, stdio Stdio, run string) (*aggregate.Summary, 
 		return nil, err
 	}
 	defer done()
-	if len(archives) == 1 {
-		return archives[0].Summary, nil
-	}
-	s, err := archive.Merge(archives...)
+	s, err := summaryOf(archives)
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("compare: %s: %w", run, err))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cogload/cogload/cognito"
 	"github.com/cogload/cogload/conformance"
 	"github.com/cogload/cogload/domain"
+	"github.com/cogload/cogload/internal/awsenv"
 	"github.com/cogload/cogload/mock"
 	"github.com/cogload/cogload/mock/sidedoor"
 )
@@ -101,7 +102,7 @@ Flags:`)
 	var target *conformance.Target
 	switch {
 	case *provision:
-		awsCfg, err := stdio.awsConfig(ctx, regionOr(*region))
+		awsCfg, err := stdio.awsConfig(ctx, awsenv.Env(stdio.Getenv).RegionOr(*region))
 		if err != nil {
 			return fmt.Errorf("load AWS configuration: %w", err)
 		}
@@ -139,7 +140,7 @@ Flags:`)
 			t.Region = *region
 		}
 		if t.Has(conformance.CapAdmin) {
-			awsCfg, err := stdio.awsConfig(ctx, regionOr(t.Region))
+			awsCfg, err := stdio.awsConfig(ctx, awsenv.Env(stdio.Getenv).RegionOr(t.Region))
 			if err != nil {
 				return fmt.Errorf("load AWS configuration for the admin capability: %w", err)
 			}
@@ -205,13 +206,6 @@ type unreachableError struct{ err error }
 
 func (e *unreachableError) Error() string { return "not reachable: " + e.err.Error() }
 func (e *unreachableError) Unwrap() error { return e.err }
-
-func regionOr(r string) string {
-	if r == "" {
-		return "us-east-1"
-	}
-	return r
-}
 
 // discoverMock asks a running `cogload mock` for its pool through
 // GET /_mock/info.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/internal/atomicfile"
 	"github.com/cogload/cogload/internal/awsenv"
 	"golang.org/x/term"
@@ -143,6 +144,13 @@ func (s Stdio) checkOutputs(paths map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// poolRegion is the region of the calls to a user pool: region (the
+// flag's or the plan's) when given, else the one poolID names, else the
+// injected environment's (AWS_REGION, AWS_DEFAULT_REGION), else us-east-1.
+func (s Stdio) poolRegion(region, poolID string) string {
+	return awsenv.Env(s.Getenv).RegionOr(idpclient.RegionFor(region, poolID))
 }
 
 // awsConfig is the AWS configuration (region, default credential chain)

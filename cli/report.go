@@ -74,13 +74,9 @@ Flags:`)
 	if err := checkResults(stdio, archives, *write != ""); err != nil {
 		return err
 	}
-	var s *aggregate.Summary
-	if len(archives) == 1 {
-		s = archives[0].Summary
-	} else {
-		if s, err = archive.Merge(archives...); err != nil {
-			return usageErr(fmt.Errorf("report: %w", err))
-		}
+	s, err := summaryOf(archives)
+	if err != nil {
+		return usageErr(fmt.Errorf("report: %w", err))
 	}
 	if *write != "" {
 		where, err := writeMerged(ctx, stdio, *write, archives, s)

@@ -151,3 +151,12 @@ func writeMerged(ctx context.Context, stdio Stdio, to string, archives []*archiv
 	}
 	return loc.String(), nil
 }
+
+// summaryOf is the run the archives hold: the one archive's summary, or
+// the shards' merged.
+func summaryOf(archives []*archive.Archive) (*aggregate.Summary, error) {
+	if len(archives) == 1 {
+		return archives[0].Summary, nil
+	}
+	return archive.Merge(archives...)
+}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/cogload/cogload/idpclient"
 	"github.com/cogload/cogload/preflight"
 	"github.com/cogload/cogload/scenarios"
 	"github.com/cogload/cogload/users"
@@ -58,15 +57,12 @@ func (t *targetFlags) override(ctx context.Context) (*scenarios.EndpointOverride
 
 // checkOptions are the pre-flight check's options for plan: the AWS
 // credentials of the injected environment, for the region the plan names
-// (or its pool id does).
+// (see poolRegion).
 func (s Stdio) checkOptions(ctx context.Context, plan *scenarios.Plan) (*preflight.Options, error) {
-	region := plan.Target.Region
-	if region == "" {
-		region = regionOr(idpclient.RegionOf(plan.Target.UserPoolID))
-	}
+	region := s.poolRegion(plan.Target.Region, plan.Target.UserPoolID)
 	cfg, err := s.awsConfig(ctx, region)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration for the pre-flight check of the pool: %w", err)
 	}
-	return &preflight.Options{Credentials: cfg.Credentials, HTTPClient: s.HTTPClient}, nil
+	return &preflight.Options{Region: region, Credentials: cfg.Credentials, HTTPClient: s.HTTPClient}, nil
 }

@@ -79,7 +79,7 @@ func usersCreate(ctx context.Context, args []string, stdio Stdio) error {
 	emailDomain := fs.String("email-domain", "", "give users addresses at this `domain` (your own sink) instead of the SES mailbox simulator")
 	phone := fs.String("phone", "", "also give users a phone number: one E.164 `number`, or a pattern such as +1555010%04d; every phone_number request then sends a paid SMS")
 	pacing := addPacingFlags(fs)
-	if _, err := parseUsersFlags(fs, args); err != nil {
+	if err := parseUsersFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -108,7 +108,7 @@ func usersCreate(ctx context.Context, args []string, stdio Stdio) error {
 			return usagef("--out %s: %v", *out, err)
 		}
 	}
-	where := "the SES mailbox simulator (" + users.SESSimulator + ")"
+	where := "the SES mailbox simulator (" + cognito.SESSimulator + ")"
 	if *emailDomain != "" {
 		where = *emailDomain
 	}
@@ -205,7 +205,7 @@ func openManifestCommand(ctx context.Context, name, what string, args []string, 
 	fs := newFlagSet("users "+name, stdio.Err)
 	path := fs.String("manifest", "users.manifest.json", "manifest `file` "+what)
 	mc := &manifestCommand{pacing: addPacingFlags(fs)}
-	if _, err := parseUsersFlags(fs, args); err != nil {
+	if err := parseUsersFlags(fs, args); err != nil {
 		return nil, err
 	}
 	m, err := users.LoadManifest(ctx, *path)
@@ -220,24 +220,21 @@ func openManifestCommand(ctx context.Context, name, what string, args []string, 
 }
 
 // parseUsersFlags parses a subcommand's flags; it takes no arguments.
-func parseUsersFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseUsersFlags(fs *flag.FlagSet, args []string) error {
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(pos) > 0 {
-		return nil, usagef("%s takes no arguments, got %q", fs.Name(), strings.Join(pos, " "))
+		return usagef("%s takes no arguments, got %q", fs.Name(), strings.Join(pos, " "))
 	}
-	return pos, nil
+	return nil
 }
 
 // adminClient is a client of target's API signing with the injected
 // environment's AWS credentials.
 func (s Stdio) adminClient(ctx context.Context, t users.Target) (*idpclient.Client, error) {
-	region := t.Region
-	if region == "" {
-		region = regionOr(idpclient.RegionOf(t.UserPoolID))
-	}
+	region := s.poolRegion(t.Region, t.UserPoolID)
 	cfg, err := s.awsConfig(ctx, region)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)

@@ -265,7 +265,7 @@ func TestEmailUsernamePoolRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.SignIn != users.SignInEmail || !strings.HasSuffix(m.Users[0].Login, "@"+users.SESSimulator) || len(m.Users[0].Username) != 36 {
+	if m.SignIn != users.SignInEmail || !strings.HasSuffix(m.Users[0].Login, "@"+cognito.SESSimulator) || len(m.Users[0].Username) != 36 {
 		t.Fatalf("manifest %+v", m.Users[0])
 	}
 	b, _ := os.ReadFile(usersCSV)
@@ -401,5 +401,25 @@ func TestCreateTarget(t *testing.T) {
 	// The manifest records the endpoint: no credential may ride in it.
 	if _, err := createTarget("eu-west-1_AbC123", "", "https://admin:S3cret-pw@cognito.example", ""); err == nil || strings.Contains(err.Error(), "S3cret") || !strings.Contains(err.Error(), "must not carry") {
 		t.Errorf("an endpoint with a password: %v", err)
+	}
+}
+
+// TestPoolRegion: the flag's region, else the pool id's, else the
+// environment's (AWS_REGION before AWS_DEFAULT_REGION), else us-east-1.
+func TestPoolRegion(t *testing.T) {
+	for _, c := range []struct {
+		env            []string
+		region, poolID string
+		want           string
+	}{
+		{[]string{"AWS_REGION=eu-west-1"}, "ap-south-1", "us-west-2_Abc", "ap-south-1"},
+		{[]string{"AWS_REGION=eu-west-1"}, "", "us-west-2_Abc", "us-west-2"},
+		{[]string{"AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-north-1"}, "", "local", "eu-west-1"},
+		{[]string{"AWS_DEFAULT_REGION=eu-north-1"}, "", "local", "eu-north-1"},
+		{nil, "", "local", "us-east-1"},
+	} {
+		if got := (Stdio{Env: c.env}).poolRegion(c.region, c.poolID); got != c.want {
+			t.Errorf("env %q: poolRegion(%q, %q) = %q, want %q", c.env, c.region, c.poolID, got, c.want)
+		}
 	}
 }

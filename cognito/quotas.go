@@ -78,3 +78,9 @@ const (
 	// Cognito's default email (COGNITO_DEFAULT), across its pools.
 	DefaultEmailsPerDay = 50
 )
+
+// SESSimulator is the domain of the Amazon SES mailbox simulator: mail to
+// success+<label>@ it is accepted and dropped, counts against no sending
+// quota and no reputation metric, and is billed as any SES email
+// (https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator).
+const SESSimulator = "simulator.amazonses.com"

@@ -71,6 +71,16 @@ func RegionOf(poolID string) string {
 	return region
 }
 
+// RegionFor is the region of a pool's calls: region when given, else the
+// one poolID names, else "" (the caller's default: the environment's, or
+// us-east-1).
+func RegionFor(region, poolID string) string {
+	if region != "" {
+		return region
+	}
+	return RegionOf(poolID)
+}
+
 // DescribeUserPool describes a user pool.
 func (c *Client) DescribeUserPool(ctx context.Context, poolID string) (Pool, error) {
 	out, err := call(ctx, c.sdk.DescribeUserPool, &cip.DescribeUserPoolInput{UserPoolId: aws.String(poolID)}, cognito.OpDescribeUserPool, "")

@@ -25,7 +25,6 @@ type Inputs struct {
 
 // UsersFile is a users file as read (never its passwords).
 type UsersFile struct {
-	Count  int
 	Logins []string
 	Err    error
 }
@@ -36,9 +35,6 @@ const (
 	// (https://aws.amazon.com/ses/pricing/).
 	sesPricePer1000 = 0.10
 	smsPricing      = "https://aws.amazon.com/end-user-messaging/pricing/"
-	// sesSimulator receives mail that counts against no SES quota or
-	// reputation metric (the SES Developer Guide's mailbox simulator).
-	sesSimulator = "@simulator.amazonses.com"
 )
 
 // Judge compares the plan with what the check read. It is pure: every
@@ -98,7 +94,7 @@ func email(plan *scenarios.Plan, p *idpclient.Pool, files map[string]UsersFile, 
 		real := 0
 		for _, f := range files {
 			for _, l := range f.Logins {
-				if !strings.HasSuffix(strings.ToLower(l), sesSimulator) {
+				if !strings.HasSuffix(strings.ToLower(l), "@"+cognito.SESSimulator) {
 					real++
 				}
 			}
@@ -215,20 +211,21 @@ func users(plan *scenarios.Plan, files map[string]UsersFile, add adder) {
 	total := 0
 	for _, path := range slices.Sorted(maps.Keys(groups)) {
 		g, f := groups[path], files[path]
+		n := len(f.Logins)
 		switch {
 		case f.Err != nil:
 			add(Error, "users", "%v", f.Err)
 			continue
-		case f.Count < g.revoked+min(g.others, 1):
+		case n < g.revoked+min(g.others, 1):
 			add(Error, "users", "%s has %d users; the plan's %d revoked pools need users of their own (signing out revokes all of a user's tokens) and the others at least one: create more with cogload users create",
-				path, f.Count, g.revoked)
+				path, n, g.revoked)
 			continue
-		case f.Count >= g.tokens:
-			add(OK, "users", "%s: %d users for %d tokens: every token gets a user of its own", path, f.Count, g.tokens)
+		case n >= g.tokens:
+			add(OK, "users", "%s: %d users for %d tokens: every token gets a user of its own", path, n, g.tokens)
 		default:
-			add(OK, "users", "%s: %d users for %d tokens: users sign in several times", path, f.Count, g.tokens)
+			add(OK, "users", "%s: %d users for %d tokens: users sign in several times", path, n, g.tokens)
 		}
-		total += f.Count
+		total += n
 	}
 	if total == 0 {
 		return

@@ -12,6 +12,7 @@
 package preflight
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,15 +73,6 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 }
 
-// Worst is the highest level among the findings.
-func (r Report) Worst() Level {
-	worst := OK
-	for _, f := range r.Findings {
-		worst = max(worst, f.Level)
-	}
-	return worst
-}
-
 // Err is nil unless a finding is an error; then it is invalid input (exit
 // 2) listing the errors.
 func (r Report) Err() error {
@@ -112,6 +104,10 @@ func (r Report) Write(w io.Writer) error {
 
 // Options say how to reach the pool and where the plan's files are.
 type Options struct {
+	// Region scopes the signatures (the cli's: the plan's region, else
+	// its pool id's, else the environment's, else us-east-1). Empty: the
+	// plan's region, else its pool id's, else us-east-1.
+	Region string
 	// Credentials sign the Describe calls (the default AWS chain in the
 	// cli); nil sends them unsigned, which only the mock accepts.
 	Credentials aws.CredentialsProvider
@@ -136,10 +132,8 @@ func Check(ctx context.Context, plan *scenarios.Plan, o Options) (Report, error)
 		rep.Findings = append(rep.Findings, Finding{Error, "pool", "the plan names no user pool: set target.endpoint.userPoolId or pass --user-pool-id"})
 		return rep, nil
 	}
-	region := t.Region
-	if region == "" {
-		region = idpclient.RegionOf(t.UserPoolID) // signatures are scoped to the pool's region
-	}
+	// Signatures are scoped to the pool's region.
+	region := cmp.Or(o.Region, idpclient.RegionFor(t.Region, t.UserPoolID))
 	cfg := idpclient.Config{Endpoint: endpoint, Region: region, Credentials: o.Credentials}
 	if o.HTTPClient != nil {
 		cfg.HTTPClient = o.HTTPClient
@@ -177,7 +171,7 @@ func Check(ctx context.Context, plan *scenarios.Plan, o Options) (Report, error)
 			continue
 		}
 		users, err := tokens.LoadUsers(ctx, p)
-		in.Users[p] = UsersFile{Count: len(users), Err: err, Logins: logins(users)}
+		in.Users[p] = UsersFile{Err: err, Logins: logins(users)}
 	}
 	rep.Findings = append(rep.Findings, Judge(plan, in)...)
 	return rep, nil

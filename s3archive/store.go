@@ -28,18 +28,15 @@ type Store struct {
 	client *s3.Client
 }
 
-// DefaultRegion is the region when the environment names none.
-const DefaultRegion = "us-east-1"
-
 // New returns a Store whose client takes its region and credentials from
 // the environment getenv reads (the process's, injected), by the SDK's
 // default chain (internal/awsenv): the region is AWS_REGION, else
-// AWS_DEFAULT_REGION, else DefaultRegion. AWS_ENDPOINT_URL_S3 (or
+// AWS_DEFAULT_REGION, else awsenv.DefaultRegion. AWS_ENDPOINT_URL_S3 (or
 // AWS_ENDPOINT_URL) points it at an S3-compatible store (MinIO, a local
 // fake), addressed path-style.
 func New(ctx context.Context, getenv func(string) string) (*Store, error) {
 	env := awsenv.Env(getenv)
-	cfg, err := awsenv.Config(ctx, env, cmp.Or(env.Region(), DefaultRegion), nil)
+	cfg, err := awsenv.Config(ctx, env, env.RegionOr(""), nil)
 	if err != nil {
 		return nil, fmt.Errorf("S3: %w", err)
 	}
@@ -61,30 +58,26 @@ func (s *Store) Upload(ctx context.Context, dir string, dest Location) error {
 		return fmt.Errorf("upload %s: %w", dir, err)
 	}
 	var names []string
+	summary := false
 	for _, e := range entries {
-		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+		switch {
+		case !e.Type().IsRegular() || strings.HasPrefix(e.Name(), "."):
+		case e.Name() == archive.FileSummary:
+			summary = true
+		default:
 			names = append(names, e.Name())
 		}
 	}
-	if !slices.Contains(names, archive.FileSummary) {
+	if !summary {
 		return fmt.Errorf("upload %s: no %s: not a finished run archive", dir, archive.FileSummary)
 	}
-	slices.SortStableFunc(names, func(a, b string) int {
-		return boolInt(a == archive.FileSummary) - boolInt(b == archive.FileSummary)
-	})
+	names = append(names, archive.FileSummary)
 	for _, name := range names {
 		if err := s.put(ctx, filepath.Join(dir, name), dest.Bucket, dest.Prefix+name); err != nil {
 			return fmt.Errorf("upload %s to %s: %w", dir, dest, err)
 		}
 	}
 	return nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (s *Store) put(ctx context.Context, file, bucket, key string) error {

@@ -35,18 +35,20 @@ func Inspect(ctx context.Context, plan *scenarios.Plan, env Env) error {
 			if err != nil {
 				return fmt.Errorf("pool %q: %w", tp.Name, err)
 			}
-			held := len(toks)
-			switch {
-			case tp.Checkout == scenarios.CheckoutExclusive && held < tp.Size:
-				plan.Warnings = append(plan.Warnings, fmt.Sprintf("token pool %s: its %s source holds %d tokens for about %d requests, each used once: the run will end early when they run out", tp.Name, tp.Source.Kind, held, tp.Size))
-				tp.Size = held
-			case tp.Checkout == scenarios.CheckoutExclusive:
-			case tp.Size > held:
-				plan.Warnings = append(plan.Warnings, fmt.Sprintf("token pool %s: size %d, but its %s source holds %d tokens: the pool holds %d", tp.Name, tp.Size, tp.Source.Kind, held, held))
-				tp.Size = held
-			case tp.Size == 0:
-				tp.Size = held
+			if tp.Checkout == scenarios.CheckoutExclusive {
+				// The size is what the plan needs, not a cap.
+				if held := len(toks); held < tp.Size {
+					plan.Warnings = append(plan.Warnings, fmt.Sprintf("token pool %s: its %s source holds %d tokens for about %d requests, each used once: the run will end early when they run out", tp.Name, tp.Source.Kind, held, tp.Size))
+					tp.Size = held
+				}
+				break
 			}
+			// The pool holds what the run will: capStatic's tokens.
+			n := len(capStatic(*tp, toks))
+			if tp.Size > n {
+				plan.Warnings = append(plan.Warnings, fmt.Sprintf("token pool %s: size %d, but its %s source holds %d tokens: the pool holds %d", tp.Name, tp.Size, tp.Source.Kind, n, n))
+			}
+			tp.Size = n
 		}
 	}
 	return nil

@@ -131,13 +131,12 @@ func execTokens(ctx context.Context, argv []string, env *Env) ([]string, error) 
 
 // lineCounter counts what a command writes to stderr, keeping none of it.
 type lineCounter struct {
-	bytes, lines int
-	open         bool // the last line has no newline yet
+	lines int
+	open  bool // the last line has no newline yet
 }
 
 func (c *lineCounter) Write(p []byte) (int, error) {
 	for _, b := range p {
-		c.bytes++
 		if b == '\n' {
 			c.lines++
 			c.open = false
@@ -150,12 +149,12 @@ func (c *lineCounter) Write(p []byte) (int, error) {
 
 // note says how much the command wrote to stderr, and why it is not shown.
 func (c *lineCounter) note() string {
-	if c.bytes == 0 {
-		return ""
-	}
 	lines := c.lines
 	if c.open {
 		lines++
+	}
+	if lines == 0 {
+		return ""
 	}
 	return fmt.Sprintf("; it wrote %d line(s) to stderr, not shown here because they may hold a secret: run the command yourself to read them", lines)
 }

@@ -28,12 +28,6 @@ import (
 // MaxUsers bounds one manifest (the labels have five digits).
 const MaxUsers = 99_999
 
-// SESSimulator is the domain of the Amazon SES mailbox simulator: mail to
-// success+<label>@ it is accepted and dropped, counts against no sending
-// quota and no reputation metric, and is billed as any SES email
-// (https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator).
-const SESSimulator = "simulator.amazonses.com"
-
 // Spec is one user to create.
 type Spec struct {
 	// Login is the name the user signs in with: a free-form username, or
@@ -115,7 +109,7 @@ type CreateOptions struct {
 	// file (username,password).
 	Manifest, Users string
 	// EmailDomain receives the users' addresses (<label>@EmailDomain);
-	// empty: the SES mailbox simulator (success+<label>@SESSimulator).
+	// empty: the SES mailbox simulator (success+<label>@cognito.SESSimulator).
 	EmailDomain string
 	// Phone gives the users a phone number: one E.164 number for all, or
 	// a pattern with one %d verb for the user's number (+1555010%04d).
@@ -274,7 +268,7 @@ func (m *Manifest) nextNumber() int {
 // entry builds the manifest entry of user number n (from 1).
 func (m *Manifest) entry(n int) Entry {
 	label := fmt.Sprintf("%s%05d", m.Prefix, n)
-	e := Entry{Label: label, Email: "success+" + label + "@" + SESSimulator, State: StatePending}
+	e := Entry{Label: label, Email: "success+" + label + "@" + cognito.SESSimulator, State: StatePending}
 	if m.EmailDomain != "" {
 		e.Email = label + "@" + m.EmailDomain
 	}
@@ -303,7 +297,6 @@ type createRun struct {
 	mu        sync.Mutex
 	passwords map[string]string // by login
 	created   int
-	done      int
 	firstErr  error
 	// started are the entries whose calls began; drop are entries to
 	// leave out of the manifest: those naming someone else's user, and,
@@ -325,7 +318,7 @@ func (c *createRun) run(ctx context.Context) error {
 	live := c.m.Count(StateReady) + c.m.Count(StatePending)
 	fresh := max(0, c.opts.Count-live)
 	total := len(todo) + fresh
-	batch := min(max(int(c.pacing.Rate*5), 10), 500)
+	batch := c.pacing.batch()
 	next := c.m.nextNumber()
 	c.started, c.drop = map[int]bool{}, map[int]bool{}
 	for len(todo) > 0 || fresh > 0 {
@@ -394,9 +387,8 @@ func (c *createRun) one(ctx context.Context, i int, adopt bool, total int) bool 
 	c.passwords[e.Login] = cred.Password
 	c.m.Users[i].State = StateReady
 	c.created++
-	c.done++
 	if c.opts.Progress != nil {
-		c.opts.Progress(Progress{Done: c.done, Total: total, Throttled: int(c.cr.throttles.n.Load()), Elapsed: time.Since(c.start)})
+		c.opts.Progress(Progress{Done: c.created, Total: total, Throttled: int(c.cr.throttles.n.Load()), Elapsed: time.Since(c.start)})
 	}
 	return true
 }

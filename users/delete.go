@@ -61,8 +61,8 @@ func Delete(ctx context.Context, o DeleteOptions) (*DeleteReport, error) {
 	rep := &DeleteReport{}
 	throttles := &throttleCounter{}
 	var mu sync.Mutex
-	start, done, total := time.Now(), 0, len(todo)
-	batch := min(max(int(p.Rate*5), 10), 500)
+	start, total := time.Now(), len(todo)
+	batch := p.batch()
 	var stopErr error
 	for len(todo) > 0 && stopErr == nil && ctx.Err() == nil {
 		work := todo[:min(batch, len(todo))]
@@ -91,9 +91,8 @@ func Delete(ctx context.Context, o DeleteOptions) (*DeleteReport, error) {
 					return false
 				}
 			}
-			done++
 			if o.Progress != nil {
-				o.Progress(Progress{Done: done, Total: total, Throttled: int(throttles.n.Load()), Elapsed: time.Since(start)})
+				o.Progress(Progress{Done: rep.Deleted + rep.Gone + len(rep.Failed), Total: total, Throttled: int(throttles.n.Load()), Elapsed: time.Since(start)})
 			}
 			return true
 		})

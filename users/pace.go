@@ -59,6 +59,12 @@ func (p Pacing) withDefaults() Pacing {
 	return p
 }
 
+// batch is how many users are worked on between two saves of the
+// manifest: about five seconds' worth, at least 10 and at most 500.
+func (p Pacing) batch() int {
+	return min(max(int(p.Rate*5), 10), 500)
+}
+
 // pacer hands out start times 1/rate apart.
 type pacer struct {
 	mu       sync.Mutex

@@ -39,6 +39,22 @@ const ecsHost = "http://169.254.170.2"
 // Env looks up an environment variable ("" when unset).
 type Env func(key string) string
 
+// DefaultRegion is the region when neither the caller nor the environment
+// names one.
+const DefaultRegion = "us-east-1"
+
+// RegionOr is region when given, else the environment's (Region), else
+// DefaultRegion.
+func (e Env) RegionOr(region string) string {
+	if region != "" {
+		return region
+	}
+	if r := e.Region(); r != "" {
+		return r
+	}
+	return DefaultRegion
+}
+
 // Region is the region the environment names: AWS_REGION, then
 // AWS_DEFAULT_REGION.
 func (e Env) Region() string {

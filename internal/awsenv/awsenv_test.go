@@ -117,3 +117,15 @@ func TestContainerCredentials(t *testing.T) {
 		t.Errorf("container credentials: %q (auth %q), %v", id, auth, err)
 	}
 }
+
+func TestRegionOr(t *testing.T) {
+	if got := envOf("AWS_REGION", "eu-west-1").RegionOr("ap-south-1"); got != "ap-south-1" {
+		t.Errorf("given region: %q", got)
+	}
+	if got := envOf("AWS_REGION", "eu-west-1").RegionOr(""); got != "eu-west-1" {
+		t.Errorf("environment's region: %q", got)
+	}
+	if got := envOf().RegionOr(""); got != DefaultRegion {
+		t.Errorf("default region: %q", got)
+	}
+}
